@@ -1,0 +1,1 @@
+"""Marker so the data folder ships as package data."""

@@ -1,0 +1,131 @@
+"""The pathway model: plain frozen dataclasses that know no file format.
+
+Coordinates follow GPML: ``x`` and ``y`` are the centre of a box, in pixels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "Box",
+    "Citation",
+    "DataNode",
+    "Group",
+    "Label",
+    "Pathway",
+    "Xref",
+]
+
+
+@dataclass(frozen=True)
+class Xref:
+    """A database reference, with the database named as BridgeDb names it.
+
+    Example: ``Xref("Entrez Gene", "3716")`` for JAK1.
+    """
+
+    database: str
+    id: str
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle given by its centre and size."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def left(self) -> float:
+        return self.x - self.width / 2
+
+    @property
+    def top(self) -> float:
+        return self.y - self.height / 2
+
+    @property
+    def right(self) -> float:
+        return self.x + self.width / 2
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.height / 2
+
+
+@dataclass(frozen=True)
+class DataNode:
+    """A gene product, metabolite or other entity drawn as a box.
+
+    ``type`` is a GPML DataNode Type such as ``GeneProduct`` or ``Metabolite``.
+    ``xref`` is None when the entity could not be annotated.
+    """
+
+    graph_id: str
+    label: str
+    type: str
+    xref: Xref | None
+    box: Box
+    comment: str = ""
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class Label:
+    """Free text on the canvas, optionally a link (``href``)."""
+
+    graph_id: str
+    text: str
+    box: Box
+    href: str = ""
+    font_size: int = 12
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Group:
+    """A named set of nodes (their ``group`` is this ``group_id``), e.g. a gene family."""
+
+    group_id: str
+    graph_id: str
+    label: str = ""
+    style: str = "Group"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A literature reference (BioPAX PublicationXref).
+
+    ``database`` is ``DOI``, ``PubMed`` or ``PMC``; ``id`` is never empty.
+    """
+
+    ref_id: str
+    database: str
+    id: str
+    title: str = ""
+    source: str = ""
+    year: str = ""
+    authors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Pathway:
+    """A whole pathway: metadata, nodes, labels and references."""
+
+    name: str
+    organism: str
+    author: str = ""
+    data_source: str = ""
+    version: str = ""
+    last_modified: str = ""
+    description: str = ""
+    comments: tuple[tuple[str, str], ...] = ()  # (source, text) beside the description
+    board_width: float = 0.0
+    board_height: float = 0.0
+    nodes: tuple[DataNode, ...] = ()
+    labels: tuple[Label, ...] = ()
+    groups: tuple[Group, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    ontology_terms: tuple[tuple[str, str, str], ...] = ()

@@ -1,0 +1,365 @@
+"""Read PFOCR figure records (YAML front matter) and their gene, chemical and disease tables.
+
+Every scalar stays a string: the front matter is parsed with PyYAML's BaseLoader (libyaml's
+CBaseLoader when present), so the keyword ``NO`` (nitric oxide) stays ``"NO"`` and years stay text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import RecordError
+
+__all__ = [
+    "ChemicalRow",
+    "DiseaseRow",
+    "FigureRecord",
+    "GeneRow",
+    "find_tables",
+    "parse_record",
+    "read_record",
+    "read_table",
+]
+
+log = logging.getLogger(__name__)
+
+try:
+    _Loader: Any = yaml.CBaseLoader
+except AttributeError:  # PyYAML built without libyaml
+    log.warning("libyaml is not available: reading records with the slower pure-Python YAML loader")
+    _Loader = yaml.BaseLoader
+
+#: Values PFOCR writes for "no value".
+NA_VALUES = frozenset({"", "NA", ".na.character", "NaN", "nan", "NULL"})
+#: A figid names an output file: letters, digits and ``._-`` only, never ``..``.
+FIGID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+MAX_RECORD_BYTES = 4 * 1024 * 1024
+MAX_TABLE_BYTES = 32 * 1024 * 1024
+TABLE_KINDS = ("genes", "chemicals", "diseases")
+
+
+@dataclass(frozen=True)
+class GeneRow:
+    """One row of a genes table (or one inline gene of an older record)."""
+
+    word: str
+    symbol: str
+    entrez: str
+    organism: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class ChemicalRow:
+    """One row of a chemicals table: MeSH id (``D005227``) and ChEBI id (``CHEBI:35366``) when known."""
+
+    word: str
+    name: str = ""
+    mesh: str = ""
+    chebi: str = ""
+
+
+@dataclass(frozen=True)
+class DiseaseRow:
+    """One row of a diseases table: MeSH id and Disease Ontology id (``DOID:1612``) when known."""
+
+    word: str
+    name: str = ""
+    mesh: str = ""
+    doid: str = ""
+
+
+@dataclass(frozen=True)
+class FigureRecord:
+    """A PFOCR figure record, raw and unmapped. Tables are None when the figure has none."""
+
+    figid: str
+    source: str
+    title: str = ""
+    caption: str = ""
+    paper_title: str = ""
+    reftext: str = ""
+    year: str = ""
+    doi: str = ""
+    pmcid: str = ""
+    journal: str = ""
+    number: str = ""
+    filename: str = ""
+    figlink: str = ""
+    organisms: tuple[str, ...] = ()
+    organisms_ner: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    genes: tuple[GeneRow, ...] | None = None
+    chemicals: tuple[ChemicalRow, ...] | None = None
+    diseases: tuple[DiseaseRow, ...] | None = None
+
+
+def value(raw: object) -> str:
+    """A scalar field as clean text; PFOCR's missing-value markers become ``""``."""
+    if raw is None:
+        return ""
+    if not isinstance(raw, str):
+        raise TypeError(f"expected text, found a {type(raw).__name__}")
+    text = raw.strip()
+    return "" if text in NA_VALUES else text
+
+
+def _strings(raw: object) -> tuple[str, ...]:
+    """A list field (or a lone scalar) as a tuple of distinct non-missing strings, order kept."""
+    items = raw if isinstance(raw, list) else [raw]
+    out: dict[str, None] = {}
+    for item in items:
+        text = value(item)
+        if text:
+            out.setdefault(text, None)
+    return tuple(out)
+
+
+def _split_front_matter(text: str) -> str:
+    lines = text.split("\n")
+    start = 0
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    if start == len(lines) or lines[start].rstrip() != "---":
+        raise RecordError("no YAML front matter (the file must start with a '---' line)")
+    for end in range(start + 1, len(lines)):
+        if lines[end].rstrip() in ("---", "..."):
+            return "\n".join(lines[start + 1 : end])
+    raise RecordError("front matter is not closed by a '---' line")
+
+
+def _decode(data: bytes) -> str:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RecordError(f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})") from exc
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _load_yaml(front: str) -> Mapping[str, Any]:
+    try:
+        data = yaml.load(front, Loader=_Loader)  # noqa: S506 - BaseLoader builds only str/list/dict
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 2}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise RecordError(f"malformed YAML front matter: {where}{problem}") from exc
+    if not isinstance(data, dict):
+        raise RecordError("front matter is not a mapping of fields")
+    return data
+
+
+def _figid(data: Mapping[str, Any], fallback: str) -> str:
+    figid = value(data.get("figid")) or fallback
+    if not figid:
+        raise RecordError("no figid field")
+    if not FIGID_PATTERN.match(figid) or ".." in figid:
+        raise RecordError(f"unsafe figid {figid!r}: only letters, digits and . _ - are allowed")
+    return figid
+
+
+def _pmcid(data: Mapping[str, Any], figid: str) -> str:
+    pmcid = value(data.get("pmcid"))
+    if not pmcid and figid.startswith("PMC"):
+        pmcid = figid.split("__", 1)[0]
+    return pmcid if re.fullmatch(r"PMC\d+", pmcid) else ""
+
+
+def parse_record(text: str | bytes, source: str = "<record>", fallback_figid: str = "") -> FigureRecord:
+    """Parse a record's text into a FigureRecord (inline tables of the older format included).
+
+    Example: ``parse_record(Path("PMC10796104__AD-15-1-186-g1.md").read_bytes())``.
+    Raises RecordError naming the problem; the caller adds the file name.
+    """
+    if isinstance(text, bytes):
+        text = _decode(text)
+    data = _load_yaml(_split_front_matter(text))
+    try:
+        return _record_from_fields(data, source, fallback_figid)
+    except TypeError as exc:
+        raise RecordError(f"unexpected field value: {exc}") from exc
+
+
+def _record_from_fields(data: Mapping[str, Any], source: str, fallback_figid: str) -> FigureRecord:
+    figid = _figid(data, fallback_figid)
+    jsonld = data.get("schema-jsonld")
+    keywords = _strings(jsonld.get("keywords")) if isinstance(jsonld, dict) else ()
+    if not keywords:
+        top = value(data.get("keywords"))
+        keywords = tuple(dict.fromkeys(k.strip() for k in top.split(" | ") if value(k)))
+    return FigureRecord(
+        figid=figid,
+        source=source,
+        title=_one_line(value(data.get("figtitle"))),
+        caption=value(data.get("caption")),
+        paper_title=_one_line(value(data.get("papertitle"))),
+        reftext=value(data.get("reftext")),
+        year=value(data.get("year")),
+        doi=value(data.get("doi")),
+        pmcid=_pmcid(data, figid),
+        journal=value(data.get("journal_title")),
+        number=value(data.get("number")),
+        filename=value(data.get("filename")),
+        figlink=value(data.get("figlink")),
+        organisms=_strings(data.get("organisms")),
+        organisms_ner=_strings(data.get("organisms_ner")),
+        keywords=keywords,
+        genes=_inline_genes(data.get("genes")),
+        chemicals=_inline_terms(data.get("chemicals"), ChemicalRow),
+        diseases=_inline_terms(data.get("diseases"), DiseaseRow),
+    )
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _inline_genes(raw: object) -> tuple[GeneRow, ...] | None:
+    """Genes of the older record format: ``[{word, symbol, source, hgnc_symbol, entrez}]``."""
+    if not isinstance(raw, list):
+        return None
+    rows = []
+    for item in raw:
+        if not isinstance(item, dict):
+            raise TypeError("genes: each item must be a mapping")
+        rows.append(
+            GeneRow(
+                word=value(item.get("word")),
+                symbol=value(item.get("hgnc_symbol")) or value(item.get("symbol")),
+                entrez=_digits(value(item.get("entrez"))),
+                source=value(item.get("source")),
+            )
+        )
+    return tuple(rows)
+
+
+def _inline_terms(raw: object, kind: type[ChemicalRow] | type[DiseaseRow]) -> Any:
+    """Chemicals or diseases of the older format: ``[{word, source: MESH, identifier}]``."""
+    if not isinstance(raw, list):
+        return None
+    rows = []
+    for item in raw:
+        if not isinstance(item, dict):
+            raise TypeError(f"{kind.__name__}: each item must be a mapping")
+        ident = value(item.get("identifier"))
+        source = value(item.get("source")).upper()
+        rows.append(kind(word=value(item.get("word")), mesh=_mesh(ident) if source == "MESH" else ""))
+    return tuple(rows)
+
+
+def _digits(text: str) -> str:
+    return text if text.isdigit() else ""
+
+
+def _mesh(text: str) -> str:
+    """``mesh:D005227`` or ``D005227`` → ``D005227``; anything else → ``""``."""
+    ident = text.split(":", 1)[1] if text.lower().startswith("mesh:") else text
+    return ident if re.fullmatch(r"[CD]\d{6,9}", ident) else ""
+
+
+def _prefixed(text: str, prefix: str) -> str:
+    """``chebi:35366`` → ``CHEBI:35366``, ``doid:1612`` → ``DOID:1612``; anything else → ``""``."""
+    head, _, tail = text.partition(":")
+    return f"{prefix}:{tail}" if head.upper() == prefix and tail.isdigit() else ""
+
+
+def _read_text(path: Path, limit: int) -> str:
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise RecordError(f"{path}: larger than {limit // 2**20} MiB")
+        return _decode(path.read_bytes())
+    except OSError as exc:
+        raise RecordError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except RecordError as exc:
+        if str(exc).startswith(str(path)):
+            raise
+        raise RecordError(f"{path}: {exc}") from exc
+
+
+def _tsv_rows(path: Path) -> list[dict[str, str]]:
+    lines = [line for line in _read_text(path, MAX_TABLE_BYTES).split("\n") if line.strip()]
+    if not lines:
+        return []
+    header = lines[0].split("\t")
+    return [dict(zip(header, line.split("\t"))) for line in lines[1:]]
+
+
+def read_table(path: Path, kind: str) -> tuple[GeneRow, ...] | tuple[ChemicalRow, ...] | tuple[DiseaseRow, ...]:
+    """Read a ``-genes``, ``-chemicals`` or ``-diseases`` table by column name (older layouts too)."""
+    rows = _tsv_rows(path)
+    if kind == "genes":
+        if rows and "word" not in rows[0]:
+            raise RecordError(f"{path}: not a genes table (no 'word' column)")
+        return tuple(
+            GeneRow(
+                word=r.get("word", "").strip(),
+                # "NA" is a real fly gene symbol: a symbol is missing only when the id is too.
+                symbol=r.get("ncbigene_symbol", "").strip(),
+                entrez=_digits(r.get("ncbigene_id", "").strip()),
+                organism=value(r.get("organism_name", "")),
+                source=value(r.get("source", "")),
+            )
+            for r in rows
+        )
+    if kind == "chemicals":
+        return tuple(
+            ChemicalRow(
+                word=r.get("word", "").strip(),
+                name=value(r.get("name", "")) or value(r.get("match", "")),
+                mesh=_mesh(r.get("mesh", "") or (r.get("identifier", "") if r.get("source") == "MESH" else "")),
+                chebi=_prefixed(r.get("chebi", ""), "CHEBI"),
+            )
+            for r in rows
+        )
+    if kind == "diseases":
+        return tuple(
+            DiseaseRow(
+                word=r.get("word", "").strip(),
+                name=value(r.get("name", "")) or value(r.get("match", "")),
+                mesh=_mesh(r.get("mesh", "")),
+                doid=_prefixed(r.get("doid", ""), "DOID"),
+            )
+            for r in rows
+        )
+    raise ValueError(f"unknown table kind {kind!r}")
+
+
+def find_tables(record_path: Path, figid: str) -> dict[str, Path]:
+    """The tables of a figure: beside the record, or in the repository's sibling ``_data/`` folder."""
+    folders = (record_path.parent, record_path.parent.parent / "_data")
+    found: dict[str, Path] = {}
+    for kind in TABLE_KINDS:
+        for folder in folders:
+            candidate = folder / f"{figid}-{kind}.tsv"
+            if candidate.is_file():
+                found[kind] = candidate
+                break
+    return found
+
+
+def read_record(path: Path, tables: Mapping[str, Path] | None = None, find: bool = True) -> FigureRecord:
+    """Read a record file and its tables (given in ``tables``, else found beside it when ``find``).
+
+    Raises RecordError whose text starts with the file name.
+    """
+    text = _read_text(path, MAX_RECORD_BYTES)
+    try:
+        record = parse_record(text, str(path), fallback_figid=path.stem)
+    except RecordError as exc:
+        raise RecordError(f"{path}: {exc}") from exc
+    found = find_tables(path, record.figid) if find else {}
+    # Inline lists of the older format win over tables found nearby; tables named explicitly win over both.
+    paths = {kind: table for kind, table in found.items() if getattr(record, kind) is None}
+    paths.update(tables or {})
+    if not paths:
+        return record
+    loaded = {kind: read_table(table, kind) for kind, table in paths.items()}
+    return replace(record, **loaded)

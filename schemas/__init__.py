@@ -1,0 +1,1 @@
+"""The official GPML schema, shipped in the wheel as converter.schemas."""
