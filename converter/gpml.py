@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
+import tempfile
 from pathlib import Path
 
 from lxml import etree
 
 from .errors import SchemaError
+from .model import Box, DataNode, Label, Pathway
 
 __all__ = [
     "BIOPAX_NS",
@@ -15,6 +20,12 @@ __all__ = [
     "MAX_GPML_BYTES",
     "RDF_NS",
     "parse_gpml",
+    "serialize",
+    "to_gpml",
+    "to_tree",
+    "write_bytes_atomic",
+    "write_gpml",
+    "xml_text",
 ]
 
 GPML_NS = "http://pathvisio.org/GPML/2013a"
@@ -66,3 +77,151 @@ def parse_gpml(source: bytes | str | Path) -> etree._ElementTree:
     except etree.XMLSyntaxError as exc:
         raise SchemaError(f"{name}: line {exc.lineno}: not well-formed XML: {exc.msg}") from exc
     return root.getroottree()
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_G = f"{{{GPML_NS}}}"
+_BP = f"{{{BIOPAX_NS}}}"
+_RDF = f"{{{RDF_NS}}}"
+
+
+def xml_text(text: str) -> str:
+    """Text with the characters XML 1.0 forbids (most C0 controls) removed."""
+    return _XML_ILLEGAL.sub("", text)
+
+
+def _num(value: float) -> str:
+    return repr(round(float(value), 2))
+
+
+def _sub(parent: etree._Element, tag: str, text: str = "", **attrs: str) -> etree._Element:
+    element = etree.SubElement(parent, tag, {k: xml_text(v) for k, v in attrs.items()})
+    if text:
+        element.text = xml_text(text)
+    return element
+
+
+def _graphics(parent: etree._Element, box: Box, z: int, **style: str) -> None:
+    _sub(
+        parent,
+        _G + "Graphics",
+        CenterX=_num(box.x),
+        CenterY=_num(box.y),
+        Width=_num(box.width),
+        Height=_num(box.height),
+        ZOrder=str(z),
+        **style,
+    )
+
+
+def _data_node(root: etree._Element, node: DataNode) -> None:
+    attrs = {"TextLabel": node.label, "GraphId": node.graph_id, "Type": node.type}
+    if node.group:
+        attrs["GroupRef"] = node.group
+    element = _sub(root, _G + "DataNode", **attrs)
+    if node.comment:
+        _sub(element, _G + "Comment", node.comment)
+    style = {"FontSize": "12", "Valign": "Middle"}
+    if node.type == "Metabolite":
+        style["Color"] = "0000ff"
+    _graphics(element, node.box, 32768, **style)
+    xref = node.xref
+    _sub(element, _G + "Xref", Database=xref.database if xref else "", ID=xref.id if xref else "")
+
+
+def _label(root: etree._Element, label: Label) -> None:
+    attrs = {"TextLabel": label.text, "GraphId": label.graph_id}
+    if label.href:
+        attrs["Href"] = label.href
+    element = _sub(root, _G + "Label", **attrs)
+    style = {"FontSize": str(label.font_size), "Valign": "Middle"}
+    if label.bold:
+        style["FontWeight"] = "Bold"
+    if label.href:
+        style["Color"] = "0000ee"
+    _graphics(element, label.box, 28672, **style)
+
+
+def _biopax(root: etree._Element, pathway: Pathway) -> None:
+    if not (pathway.citations or pathway.ontology_terms):
+        return
+    biopax = _sub(root, _G + "Biopax")
+    nsmap = {"bp": BIOPAX_NS, "rdf": RDF_NS}
+    for cite in pathway.citations:
+        xref = etree.SubElement(biopax, _BP + "PublicationXref", {_RDF + "id": cite.ref_id}, nsmap=nsmap)
+        fields = [("ID", cite.id), ("DB", cite.database), ("TITLE", cite.title), ("SOURCE", cite.source)]
+        fields += [("YEAR", cite.year)] + [("AUTHORS", a) for a in cite.authors]
+        for tag, text in fields:
+            if text:
+                _sub(xref, _BP + tag, text, **{_RDF + "datatype": _XSD_STRING})
+    for term, ident, ontology in pathway.ontology_terms:
+        vocab = etree.SubElement(biopax, _BP + "openControlledVocabulary", nsmap=nsmap)
+        for tag, text in (("TERM", term), ("ID", ident), ("Ontology", ontology)):
+            _sub(vocab, _BP + tag, text, **{_RDF + "datatype": _XSD_STRING})
+
+
+def to_tree(pathway: Pathway) -> etree._ElementTree:
+    """The pathway as a GPML 2013a element tree (elements in the order the schema requires)."""
+    attrs = {"Name": pathway.name, "Organism": pathway.organism}
+    for key, text in (
+        ("Data-Source", pathway.data_source),
+        ("Version", pathway.version),
+        ("Author", pathway.author),
+        ("Last-Modified", pathway.last_modified),
+    ):
+        if text:
+            attrs[key] = text
+    root = etree.Element(_G + "Pathway", {k: xml_text(v) for k, v in attrs.items()}, nsmap={None: GPML_NS})
+    if pathway.description:
+        _sub(root, _G + "Comment", pathway.description, Source="WikiPathways-description")
+    for source, text in pathway.comments:
+        _sub(root, _G + "Comment", text, Source=source)
+    for cite in pathway.citations:
+        _sub(root, _G + "BiopaxRef", cite.ref_id)
+    _sub(root, _G + "Graphics", BoardWidth=_num(pathway.board_width), BoardHeight=_num(pathway.board_height))
+    for node in pathway.nodes:
+        _data_node(root, node)
+    for label in pathway.labels:
+        _label(root, label)
+    for group in pathway.groups:
+        _sub(root, _G + "Group", GroupId=group.group_id, GraphId=group.graph_id, Style=group.style,
+             TextLabel=group.label)
+    _sub(root, _G + "InfoBox", CenterX="0.0", CenterY="0.0")
+    _biopax(root, pathway)
+    return root.getroottree()
+
+
+def serialize(tree: etree._ElementTree) -> bytes:
+    """GPML bytes with the ``<?xml … encoding="UTF-8"?>`` declaration gpml2pvjson needs."""
+    # lxml would write the declaration with single quotes; WikiPathways' own files use double quotes.
+    return XML_DECLARATION + etree.tostring(tree, encoding="UTF-8", pretty_print=True)
+
+
+def to_gpml(pathway: Pathway) -> bytes:
+    """The pathway as GPML 2013a bytes."""
+    return serialize(to_tree(pathway))
+
+
+def write_bytes_atomic(data: bytes, path: Path) -> None:
+    """Write a file so that it appears whole or not at all (temporary file + rename in the same folder)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_gpml(pathway: Pathway, path: Path) -> bytes:
+    """Write the pathway to ``path`` atomically; returns the bytes written."""
+    data = to_gpml(pathway)
+    write_bytes_atomic(data, path)
+    return data

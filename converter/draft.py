@@ -1,0 +1,210 @@
+"""Build a draft Pathway from a figure record and its mapping. Pure: no I/O."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .layout import Section, arrange
+from .mapping import RecordMapping, Term, Unmapped
+from .model import Citation, DataNode, Group, Label, Pathway
+from .records import FigureRecord
+
+__all__ = [
+    "DEFAULT_AUTHOR",
+    "DraftOptions",
+    "build_pathway",
+    "description_of",
+    "figure_url",
+    "name_of",
+    "pfocr_url",
+]
+
+DEFAULT_AUTHOR = "PFOCR"
+DATA_SOURCE = "Pathway Figure OCR"
+PFOCR_FIGURE_URL = "https://pfocr.wikipathways.org/figures/{}.html"
+PMC_URL = "https://www.ncbi.nlm.nih.gov"
+DOI_URL = "https://doi.org/{}"
+MIN_NAME = 10
+MIN_DESCRIPTION_WORDS = 15
+NODE_TYPES = {"gene": "GeneProduct", "chemical": "Metabolite"}
+_UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+@dataclass(frozen=True)
+class DraftOptions:
+    """Choices that are not in the record. ``last_modified`` is ``YYYYMMDD``; empty means today (UTC)."""
+
+    author: str = DEFAULT_AUTHOR
+    last_modified: str = ""
+
+
+def pfocr_url(figid: str) -> str:
+    """The figure's page on pfocr.wikipathways.org."""
+    return PFOCR_FIGURE_URL.format(figid)
+
+
+def figure_url(record: FigureRecord) -> str:
+    """The figure in PMC: its figure page when known, else its image; empty without a PMCID."""
+    if record.figlink.startswith("/pmc/articles/"):
+        return PMC_URL + record.figlink.rstrip("/")
+    if record.pmcid and record.filename:
+        return f"{PMC_URL}/pmc/articles/{record.pmcid}/bin/{record.filename}"
+    return f"{PMC_URL}/pmc/articles/{record.pmcid}" if record.pmcid else ""
+
+
+def name_of(record: FigureRecord) -> str:
+    """The figure title, else the paper title (the first with ≥ 10 characters), else one made up."""
+    for candidate in (record.title, record.paper_title):
+        text = candidate.strip().rstrip(".").strip()
+        if len(text) >= MIN_NAME:
+            return text
+    number = record.number or "figure"
+    return f"Pathway figure {number} from {record.pmcid or record.figid}"
+
+
+def description_of(record: FigureRecord) -> str:
+    """The caption plus where the figure comes from: always ≥ 15 words, however short the caption."""
+    caption = " ".join(record.caption.split())
+    if caption and caption[-1] not in ".!?":
+        caption += "."
+    paper = f'"{record.paper_title.rstrip(".")}"' if record.paper_title else "its paper"
+    where = f"Figure {record.number}" if record.number else "A figure"
+    source = f"{where} of {paper}"
+    if record.reftext:
+        source += f" ({record.reftext.rstrip('.')})"
+    if record.doi:
+        source += f", doi:{record.doi}"
+    text = (
+        f"{source}, as mined by Pathway Figure OCR ({pfocr_url(record.figid)}). "
+        "This is a machine-made draft: genes and other terms come from the figure's text, laid out on a "
+        "grid rather than as in the figure, and need a curator's review against the original."
+    )
+    return f"{caption}\n\n{text}" if caption else text
+
+
+def _citation(record: FigureRecord) -> tuple[Citation, ...]:
+    authors = ()
+    if ", et al" in record.reftext:
+        authors = (record.reftext.split(",", 1)[0].strip(),)
+    common = {"title": record.paper_title, "source": record.journal, "year": record.year, "authors": authors}
+    if record.doi:
+        return (Citation("paper", "DOI", record.doi, **common),)  # type: ignore[arg-type]
+    if record.pmcid:
+        return (Citation("paper", "PMC", record.pmcid, **common),)  # type: ignore[arg-type]
+    return ()
+
+
+def _today() -> str:
+    return time.strftime("%Y%m%d", time.gmtime())
+
+
+class _Ids:
+    """Readable, content-derived GraphIds (XML NCNames), unique within one pathway."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def __call__(self, prefix: str, key: str = "") -> str:
+        base = f"{prefix}_{_UNSAFE_ID.sub('_', key)}" if key else prefix
+        graph_id, n = base, 1
+        while graph_id in self.used:
+            n += 1
+            graph_id = f"{base}_{n}"
+        self.used.add(graph_id)
+        return graph_id
+
+
+def _node_comment(term: Term, organism: str) -> str:
+    text = f"OCR lexicon match: {', '.join(term.words)}" if term.words else ""
+    if term.xref is None:
+        text += f". Not annotated: no identifier found for {organism}"
+    return text
+
+
+def _unmapped_comment(unmapped: Iterable[Unmapped]) -> str:
+    lines = [f"{u.word} ({u.kind}): {u.reason}" for u in unmapped]
+    return f"Not mapped by pfocr2gpml ({len(lines)}):\n" + "\n".join(lines)
+
+
+def _key(term: Term) -> str:
+    return term.xref.id if term.xref else term.label
+
+
+def build_pathway(record: FigureRecord, mapping: RecordMapping, options: DraftOptions | None = None) -> Pathway:
+    """Assemble the draft: metadata, title and link labels, gene/chemical nodes, disease labels, layout.
+
+    Example: ``build_pathway(read_record(path), map_record(record))``.
+    """
+    options = options or DraftOptions()
+    name = name_of(record)
+    links = [(f"PFOCR figure {record.figid}", pfocr_url(record.figid))]
+    if figure_url(record):
+        links.append(("Figure in PMC", figure_url(record)))
+    if record.doi:
+        links.append((f"Paper: doi:{record.doi}", DOI_URL.format(record.doi)))
+    groups = [
+        ("gene", f"Genes ({len(mapping.genes)}, {mapping.organism})", mapping.genes),
+        ("chemical", f"Chemicals ({len(mapping.chemicals)})", mapping.chemicals),
+        ("disease", f"Diseases ({len(mapping.diseases)})", mapping.diseases),
+    ]
+    groups = [g for g in groups if g[2]]
+    if mapping.unmapped:
+        note = f"Not mapped: {len(mapping.unmapped)} words, listed with reasons in the pathway's comments"
+        groups.append(("note", note, ()))
+    sections = [Section(h, tuple(t.label for t in terms), families=kind == "gene") for kind, h, terms in groups]
+    page = arrange(name, [text for text, _ in links], sections)
+
+    ids = _Ids()
+    labels = [Label(ids("title"), name, page.title, font_size=18, bold=True)]
+    labels += [
+        Label(ids("link", str(i)), text, box, href=url) for i, ((text, url), box) in enumerate(zip(links, page.links))
+    ]
+    nodes: list[DataNode] = []
+    families: list[Group] = []
+    for (kind, heading, terms), placed in zip(groups, page.sections):
+        labels.append(Label(ids("heading", kind), heading, placed.heading, font_size=14, bold=True))
+        family_of_index = _family_groups(placed.families, kind, ids, families)
+        for index, (term, box) in enumerate(zip(terms, placed.boxes)):
+            if kind == "disease":
+                labels.append(Label(ids("disease", _key(term)), term.label, box, href=term.href))
+                continue
+            comment = _node_comment(term, mapping.organism)
+            group = family_of_index.get(index, "")
+            nodes.append(
+                DataNode(ids(kind, _key(term)), term.label, NODE_TYPES[kind], term.xref, box, comment, group)
+            )
+    comments = (("pfocr2gpml", _unmapped_comment(mapping.unmapped)),) if mapping.unmapped else ()
+    diseases = tuple((t.label, t.xref.id, "Disease") for t in mapping.diseases if t.xref and t.xref.id.startswith("DOID:"))
+    return Pathway(
+        name=name,
+        organism=mapping.organism,
+        author=options.author or DEFAULT_AUTHOR,
+        data_source=DATA_SOURCE,
+        last_modified=options.last_modified or _today(),
+        description=description_of(record),
+        comments=comments,
+        board_width=page.width,
+        board_height=page.height,
+        nodes=tuple(nodes),
+        labels=tuple(labels),
+        groups=tuple(families),
+        citations=_citation(record),
+        ontology_terms=diseases,
+    )
+
+
+def _family_groups(
+    runs: Iterable[tuple[str, tuple[int, ...]]], kind: str, ids: _Ids, out: list[Group]
+) -> dict[int, str]:
+    """A GPML Group per family run; returns item index → GroupId."""
+    member_of: dict[int, str] = {}
+    for family, members in runs:
+        group_id = ids("family", family)
+        out.append(Group(group_id, ids("group", family), f"{family} family"))
+        for index in members:
+            member_of[index] = group_id
+    return member_of
+

@@ -1,0 +1,199 @@
+"""Map a figure record's words to identified terms: genes, chemicals, diseases, and what stays unmapped.
+
+Two routes: PFOCR's own tables (their ids used as they are), or, for a record alone, its keywords
+resolved offline against the embedded gene table. Every table row and keyword ends up either in a
+term or in ``unmapped`` with a reason: nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .genes import covered, gene_index, resolve_keywords
+from .model import Xref
+from .records import ChemicalRow, DiseaseRow, FigureRecord, GeneRow
+
+__all__ = ["DEFAULT_ORGANISM", "RecordMapping", "Term", "Unmapped", "choose_organism", "map_record"]
+
+DEFAULT_ORGANISM = "Homo sapiens"
+DOID_URL = "https://disease-ontology.org/?id={}"
+MESH_URL = "https://meshb.nlm.nih.gov/record/ui?ui={}"
+_WORDY = re.compile(r"\s")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One identified entity and the OCR words that matched it.
+
+    ``xref`` is None for an entity kept as a node but not annotated.
+    """
+
+    kind: str  # "gene" | "chemical" | "disease"
+    label: str
+    xref: Xref | None
+    words: tuple[str, ...] = ()
+    href: str = ""
+
+
+@dataclass(frozen=True)
+class Unmapped:
+    """A word (keyword or table row) that became no annotated node, and why."""
+
+    word: str
+    kind: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RecordMapping:
+    """The outcome of mapping one record for one organism."""
+
+    organism: str
+    organism_note: str
+    route: str  # "PFOCR tables" | "keywords"
+    genes: tuple[Term, ...]
+    chemicals: tuple[Term, ...]
+    diseases: tuple[Term, ...]
+    unmapped: tuple[Unmapped, ...]
+
+    @property
+    def mapped_count(self) -> int:
+        """Terms that carry an identifier."""
+        return sum(t.xref is not None for t in (*self.genes, *self.chemicals, *self.diseases))
+
+
+def choose_organism(record: FigureRecord, override: str = "") -> tuple[str, str]:
+    """Pick the draft's one organism; returns (organism, a note saying how when not obvious).
+
+    ``override`` wins; else the first curated then NER organism with rows in the genes table;
+    else the first organism named; else Homo sapiens.
+    """
+    if override:
+        return override, ""
+    named = list(dict.fromkeys((*record.organisms, *record.organisms_ner)))
+    if record.genes:
+        in_table = {row.organism for row in record.genes}
+        for organism in named:
+            if organism in in_table:
+                return organism, ""
+    if named:
+        note = "no organism named by the record has rows in its genes table" if record.genes else ""
+        return named[0], note
+    return DEFAULT_ORGANISM, f"the record names no organism: assumed {DEFAULT_ORGANISM}"
+
+
+def map_record(record: FigureRecord, organism: str = "") -> RecordMapping:
+    """Map a record's genes, chemicals and diseases for one organism (chosen as choose_organism says)."""
+    organism, note = choose_organism(record, organism)
+    unmapped: list[Unmapped] = []
+    leftover = _unaccounted_keywords(record)
+    if record.genes is not None:
+        route = "PFOCR tables"
+        genes = _genes_from_table(record.genes, organism, unmapped)
+        reason = "no row in the figure's PFOCR tables"
+        unmapped.extend(Unmapped(word, "keyword", reason) for word in leftover)
+    else:
+        route = "keywords" if record.chemicals is None and record.diseases is None else "PFOCR tables + keywords"
+        genes = _genes_from_keywords(leftover, organism, unmapped)
+    chemicals = _chemicals(record.chemicals or (), unmapped)
+    diseases = _diseases(record.diseases or (), unmapped)
+    return RecordMapping(
+        organism, note, route, tuple(genes), tuple(chemicals), tuple(diseases), tuple(dict.fromkeys(unmapped))
+    )
+
+
+def _genes_from_table(rows: Sequence[GeneRow], organism: str, unmapped: list[Unmapped]) -> list[Term]:
+    """PFOCR's gene rows for the organism, one Term per NCBI Gene id, words kept."""
+    by_id: dict[str, tuple[str, dict[str, None]]] = {}
+    chosen_words = set()
+    for row in rows:
+        if row.organism and row.organism != organism:
+            continue
+        chosen_words.add(row.word)
+        if not row.entrez:
+            unmapped.append(Unmapped(row.word, "gene", "PFOCR matched it to no NCBI Gene id"))
+            continue
+        symbol, words = by_id.setdefault(row.entrez, (row.symbol or row.word, {}))
+        words.setdefault(row.word, None)
+    others: dict[str, dict[str, None]] = {}
+    for row in rows:
+        if row.organism and row.organism != organism and row.word not in chosen_words:
+            others.setdefault(row.word, {}).setdefault(row.organism, None)
+    for word, organisms in others.items():
+        reason = f"matched only for other organisms ({', '.join(organisms)}), not {organism}"
+        unmapped.append(Unmapped(word, "gene", reason))
+    return [Term("gene", symbol, Xref("Entrez Gene", ncbi), tuple(words)) for ncbi, (symbol, words) in by_id.items()]
+
+
+def _genes_from_keywords(words: Sequence[str], organism: str, unmapped: list[Unmapped]) -> list[Term]:
+    """Resolve keywords offline; for an organism the embedded table lacks, keep gene-like words unannotated."""
+    if not covered(organism):
+        reason = f"kept without identifier: the offline gene table does not cover {organism}"
+        terms = []
+        for word in words:
+            if _WORDY.search(word):
+                unmapped.append(Unmapped(word, "keyword", "not a gene symbol (chemical or disease words need PFOCR tables)"))
+            else:
+                terms.append(Term("gene", word, None, (word,)))
+                unmapped.append(Unmapped(word, "gene", reason))
+        return terms
+    index = gene_index(organism)
+    by_symbol: dict[str, Term] = {}
+    for resolution in resolve_keywords(words, index):
+        gene = resolution.gene
+        if gene is None:
+            unmapped.append(Unmapped(resolution.word, "keyword", resolution.reason))
+        elif gene.symbol in by_symbol:
+            old = by_symbol[gene.symbol]
+            by_symbol[gene.symbol] = Term("gene", old.label, old.xref, (*old.words, resolution.word))
+        else:
+            by_symbol[gene.symbol] = Term("gene", gene.symbol, gene.xref, (resolution.word,))
+    return list(by_symbol.values())
+
+
+def _grouped(
+    rows: Iterable[ChemicalRow | DiseaseRow], kind: str, unmapped: list[Unmapped]
+) -> dict[Xref, tuple[str, dict[str, None]]]:
+    by_xref: dict[Xref, tuple[str, dict[str, None]]] = {}
+    for row in rows:
+        xref = _term_xref(row)
+        if xref is None:
+            unmapped.append(Unmapped(row.word, kind, "PFOCR matched it to no MeSH, ChEBI or DOID id"))
+            continue
+        label, words = by_xref.setdefault(xref, (row.name or row.word, {}))
+        words.setdefault(row.word, None)
+    return by_xref
+
+
+def _term_xref(row: ChemicalRow | DiseaseRow) -> Xref | None:
+    if isinstance(row, ChemicalRow) and row.chebi:
+        return Xref("ChEBI", row.chebi)
+    if isinstance(row, DiseaseRow) and row.doid:
+        return Xref("Disease Ontology", row.doid)
+    return Xref("MeSH", row.mesh) if row.mesh else None
+
+
+def _chemicals(rows: Iterable[ChemicalRow], unmapped: list[Unmapped]) -> list[Term]:
+    grouped = _grouped(rows, "chemical", unmapped)
+    return [Term("chemical", label, xref, tuple(words)) for xref, (label, words) in grouped.items()]
+
+
+def _diseases(rows: Iterable[DiseaseRow], unmapped: list[Unmapped]) -> list[Term]:
+    grouped = _grouped(rows, "disease", unmapped)
+    terms = []
+    for xref, (label, words) in grouped.items():
+        href = (DOID_URL if xref.database == "Disease Ontology" else MESH_URL).format(xref.id)
+        terms.append(Term("disease", label, xref, tuple(words), href))
+    return terms
+
+
+def _unaccounted_keywords(record: FigureRecord) -> list[str]:
+    """Keywords that no table row accounts for (all of them when the record has no tables)."""
+    seen: set[str] = set()
+    for rows in (record.genes or (), record.chemicals or (), record.diseases or ()):
+        for row in rows:
+            seen.add(row.word)
+            seen.add(getattr(row, "symbol", "") or getattr(row, "name", ""))
+    return [keyword for keyword in record.keywords if keyword not in seen]
