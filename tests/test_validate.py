@@ -1,0 +1,289 @@
+"""The validator: one injected defect per test, caught by its rule and only it; safety; the live corpus."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+import converter.validate as validate_module
+from converter.datasources import datasources, lookup, problem, suggest
+from converter.validate import (
+    RULE_SETS,
+    RULES,
+    Finding,
+    has_errors,
+    iter_gpml_paths,
+    validate,
+    validate_paths,
+    validate_tree,
+)
+
+from .conftest import REPO, TEST_DATA
+
+VALID = TEST_DATA / "minimal-valid.gpml"
+TEXT = VALID.read_text(encoding="utf-8")
+DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+CITATION = "  <BiopaxRef>cite1</BiopaxRef>\n"
+
+
+def mutate(old: str, new: str) -> bytes:
+    """The valid fixture with one defect: the first ``old`` replaced by ``new``."""
+    assert old in TEXT, old
+    return TEXT.replace(old, new, 1).encode("utf-8")
+
+
+def rules_fired(data: bytes, rules: str = "all") -> set[str]:
+    return {finding.rule for finding in validate(data, rules)}
+
+
+def test_fixture_passes_every_rule() -> None:
+    assert validate(VALID) == []
+    assert validate(VALID.read_bytes(), "schema") == []
+    assert validate(str(VALID), "submission") == []
+
+
+MUTATIONS = [
+    # (defect, old text, new text, the one rule that must fire)
+    ("missing InfoBox", '  <InfoBox CenterX="0.0" CenterY="0.0" />\n', "", "schema"),
+    ("unknown attribute", 'Type="Metabolite"', 'Type="Metabolite" Colour="red"', "schema"),
+    ("duplicate GraphId", 'GraphId="l1"', 'GraphId="n1"', "unique-graphid"),
+    (
+        "duplicate GroupId",
+        '<Group GroupId="grp1" GraphId="g1" Style="Complex" />',
+        '<Group GroupId="grp1" GraphId="g1" Style="Complex" />\n  <Group GroupId="grp1" />',
+        "unique-graphid",
+    ),
+    (
+        "dangling GroupRef",
+        'GraphId="n3" Type="GeneProduct" GroupRef="grp1"',
+        'GraphId="n3" Type="GeneProduct" GroupRef="grp9"',
+        "groupref",
+    ),
+    ("dangling Point GraphRef", 'GraphRef="n4"', 'GraphRef="n9"', "graphref"),
+    ("dangling State GraphRef", 'GraphRef="n3"', 'GraphRef="n8"', "graphref"),
+    (
+        "dangling BiopaxRef",
+        "    <BiopaxRef>cite1</BiopaxRef>",
+        "    <BiopaxRef>cite9</BiopaxRef>",
+        "biopaxref",
+    ),
+    ("malformed Entrez ID", 'ID="3716"', 'ID="JAK1"', "xref-id-pattern"),
+    ("malformed ChEBI ID", 'ID="CHEBI:15422"', 'ID="ChEBI 15422"', "xref-id-pattern"),
+    (
+        "database without ID",
+        '<Xref Database="" ID="" />',
+        '<Xref Database="Rhea" ID="" />',
+        "xref-id-pattern",
+    ),
+    ("unknown database", 'Database="Entrez Gene" ID="3716"', 'Database="NCBI" ID="3716"', "xref-database"),
+    ("ID without database", '<Xref Database="" ID="" />', '<Xref Database="" ID="12345" />', "xref-database"),
+    ("empty bp:ID", ">17502367<", "><", "empty-biopax-id"),
+    ("no encoding", DECLARATION, '<?xml version="1.0"?>\n', "xml-declaration"),
+    ("no XML declaration", DECLARATION, "", "xml-declaration"),
+    ("Latin-1 declared", 'encoding="UTF-8"', 'encoding="ISO-8859-1"', "encoding"),
+    ("short title", 'Name="JAK-STAT signalling (test)"', 'Name="JAK-STAT"', "title-length"),
+    ("no Organism", ' Organism="Homo sapiens"', "", "organism"),
+    ("empty Author", 'Author="pfocr2gpml tests"', 'Author=" "', "author"),
+    ("no board", '  <Graphics BoardWidth="400.0" BoardHeight="300.0" />\n', "", "board-size"),
+    ("zero board", 'BoardWidth="400.0"', 'BoardWidth="0"', "board-size"),
+    ("short description", "A tiny hand-written pathway", "A tiny pathway.</Comment><!--", "description"),
+    ("no literature", "  <Biopax>", "  <Biopax/><!--", "literature"),
+    ("few annotated nodes", 'Database="Entrez Gene" ID="6772"', 'Database="" ID=""', "annotated-nodes"),
+    (
+        "unconnected Interaction",
+        '<Point X="100.0" Y="40.0" GraphRef="n1" ',
+        '<Point X="100.0" Y="40.0" ',
+        "interaction-ends",
+    ),
+    (
+        "node off the board",
+        'CenterX="340.0" CenterY="260.0"',
+        'CenterX="390.0" CenterY="260.0"',
+        "inside-board",
+    ),
+    ("overlapping nodes", 'CenterX="340.0" CenterY="260.0"', 'CenterX="65.0" CenterY="42.0"', "overlap"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "rule"), [m[1:] for m in MUTATIONS], ids=[m[0] for m in MUTATIONS])
+def test_each_defect_fires_its_rule_and_only_it(old: str, new: str, rule: str) -> None:
+    data = mutate(old, new)
+    if rule == "literature":  # the citations would dangle once the references are gone
+        data = data.replace(b"<BiopaxRef>cite1</BiopaxRef>", b"").replace(b"</Biopax>", b"-->")
+    elif rule == "description":
+        data = data.replace(b"STAT1.</Comment>", b"STAT1.-->")
+    assert rules_fired(data) == {rule}
+
+
+def test_every_rule_has_a_mutation_or_a_safety_test() -> None:
+    covered = {m[3] for m in MUTATIONS} | {"file-read", "xml-well-formed", "gpml-version"}
+    assert covered == set(RULES)
+
+
+def test_rule_table_is_consistent() -> None:
+    assert RULE_SETS == ("schema", "submission", "all")
+    for rule_id, rule in RULES.items():
+        assert rule.id == rule_id and re.fullmatch(r"[a-z]+(-[a-z]+)*", rule_id)
+        assert rule.severity in ("error", "warning") and rule.scope in ("input", "schema", "submission")
+        assert rule.description.endswith(".")
+
+
+def test_rules_are_documented() -> None:
+    docs = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
+    for rule_id, rule in RULES.items():
+        assert re.search(rf"`{rule_id}`.*\b{rule.severity}\b", docs), rule_id
+
+
+def test_findings_name_the_element_and_line() -> None:
+    (finding,) = validate(mutate('ID="3716"', 'ID="JAK1"'), name="jak.gpml")
+    assert finding == Finding(
+        file="jak.gpml",
+        rule="xref-id-pattern",
+        severity="warning",
+        message="DataNode 'JAK1': 'JAK1' is not a valid Entrez Gene ID (e.g. '100010')",
+        line=TEXT.splitlines().index('    <Xref Database="Entrez Gene" ID="3716" />') + 1,
+        element="n2",
+    )
+    (duplicate,) = validate(mutate('GraphId="l1"', 'GraphId="n1"'))
+    assert duplicate.severity == "error" and duplicate.element == "n1"
+    assert "also used on line 6" in duplicate.message
+
+
+def test_unknown_database_suggests_the_bridgedb_name() -> None:
+    (finding,) = validate(mutate('Database="ChEBI"', 'Database="chebi"'))
+    assert finding.rule == "xref-database" and "did you mean 'ChEBI'?" in finding.message
+
+
+def test_rule_sets_select_rules() -> None:
+    no_infobox = mutate('  <InfoBox CenterX="0.0" CenterY="0.0" />\n', "")
+    no_organism = mutate(' Organism="Homo sapiens"', "")
+    assert rules_fired(no_infobox, "submission") == set()
+    assert rules_fired(no_organism, "schema") == set()
+    assert rules_fired(no_organism, "submission") == {"organism"}
+    duplicate = validate(mutate('GraphId="l1"', 'GraphId="n1"'), "schema")
+    assert [(f.rule, f.severity) for f in duplicate] == [("schema", "error")]
+    assert "'n1' is used by more than one element" in duplicate[0].message
+    with pytest.raises(ValueError, match="rules must be one of"):
+        validate(VALID, "strict")
+
+
+def test_other_gpml_version_gets_one_clear_finding() -> None:
+    gpml2021 = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<Pathway xmlns="http://pathvisio.org/GPML/2021" '
+        b'title="A GPML 2021 pathway" organism="Homo sapiens"><Graphics boardWidth="10" boardHeight="10"/>'
+        b"<DataNodes><DataNode elementId='a' textLabel='x' type='GeneProduct'/></DataNodes>"
+        b"</Pathway>"
+    )
+    (finding,) = validate(gpml2021, name="new.gpml")
+    assert (finding.rule, finding.severity, finding.line) == ("gpml-version", "error", 2)
+    assert "GPML 2021" in finding.message and "2013a" in finding.message
+    (other,) = validate(b"<svg xmlns='http://www.w3.org/2000/svg'/>")
+    assert other.rule == "gpml-version" and "<svg>" in other.message
+
+
+def test_unreadable_and_malformed_input_become_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (missing,) = validate(tmp_path / "absent.gpml")
+    assert missing.rule == "file-read" and missing.file.endswith("absent.gpml")
+    (broken,) = validate(TEXT.replace("</Pathway>", "").encode(), name="cut.gpml")
+    assert (broken.rule, broken.severity) == ("xml-well-formed", "error") and broken.line
+    (empty,) = validate(b"")
+    assert empty.rule == "xml-well-formed"
+    monkeypatch.setattr(validate_module, "MAX_GPML_BYTES", 100)
+    (large,) = validate(VALID)
+    assert large.rule == "file-read" and "MiB" in large.message
+
+
+def test_utf16_is_an_encoding_error() -> None:
+    data = TEXT.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+    assert rules_fired(data) == {"encoding"}
+
+
+def test_entity_expansion_is_refused_quickly() -> None:
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    bomb = f'<?xml version="1.0"?><!DOCTYPE Pathway [<!ENTITY l0 "ha">{laughs}]><Pathway>&l9;</Pathway>'
+    start = time.perf_counter()
+    (finding,) = validate(bomb.encode())
+    assert time.perf_counter() - start < 2
+    assert finding.rule == "xml-well-formed"  # libxml2 refuses the amplification, or we refuse the DOCTYPE
+    assert "haha" not in finding.message
+
+
+def test_external_entities_are_not_loaded(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    xxe = TEXT.replace(
+        DECLARATION, f'{DECLARATION}<!DOCTYPE Pathway [<!ENTITY x SYSTEM "{secret.as_uri()}">]>\n'
+    )
+    data = xxe.replace("A tiny hand-written", "&x; A tiny hand-written").encode()
+    findings = validate(data)
+    assert [f.rule for f in findings] == ["xml-well-formed"]
+    assert all("TOP-SECRET" not in f.message for f in findings)
+
+
+def test_validate_tree_on_a_tree_built_in_memory() -> None:
+    tree = etree.ElementTree(etree.fromstring(VALID.read_bytes()))
+    root = tree.getroot()
+    copy = etree.ElementTree(etree.fromstring(etree.tostring(root)))  # serialised: no source lines
+    assert validate_tree(copy) == []
+    del root.attrib["Organism"]
+    built = etree.ElementTree(etree.Element(root.tag, dict(root.attrib), nsmap=root.nsmap))
+    built.getroot().extend(list(root))
+    (finding,) = validate_tree(built, name="draft")
+    assert (finding.rule, finding.file, finding.line) == ("organism", "draft", None)
+
+
+def test_iter_gpml_paths(tmp_path: Path) -> None:
+    (tmp_path / "b" / "deep").mkdir(parents=True)
+    for name in ("b/deep/z.gpml", "b/a.gpml", "c.txt", "single.gpml"):
+        (tmp_path / name).write_text("x")
+    given = [tmp_path / "single.gpml", tmp_path / "b", tmp_path / "b" / "a.gpml"]
+    assert list(iter_gpml_paths(given)) == [
+        tmp_path / "single.gpml",
+        tmp_path / "b/a.gpml",
+        tmp_path / "b/deep/z.gpml",
+    ]
+
+
+def test_validate_paths_keeps_order_with_threads(tmp_path: Path) -> None:
+    files = []
+    for i, (old, new, _) in enumerate(m[1:] for m in MUTATIONS[:8]):
+        path = tmp_path / f"m{i}.gpml"
+        path.write_bytes(mutate(old, new))
+        files.append(path)
+    sequential = [(p, validate(p)) for p in files]
+    assert list(validate_paths(files, workers=3)) == sequential
+    assert list(validate_paths(files, workers=1)) == sequential
+
+
+def test_has_errors() -> None:
+    warning = Finding("f", "overlap", "warning", "m")
+    assert not has_errors([warning]) and has_errors([warning, Finding("f", "schema", "error", "m")])
+
+
+def test_bridgedb_table() -> None:
+    table = datasources()
+    assert len(table) == 144 and len({s.system_code for s in table.values()}) == 144
+    for source in table.values():
+        if source.example and source.name != "GenBank":  # BridgeDb's own GenBank example misses its pattern
+            assert source.matches(source.example), source.name
+    assert lookup("Entrez Gene") and lookup("Entrez Gene").matches("3716")  # type: ignore[union-attr]
+    assert not lookup("Ensembl").matches("FBgn0030904")  # type: ignore[union-attr]
+    assert lookup("RGD").matches("2018") and not lookup("RGD").matches("RGD:2018")  # type: ignore[union-attr]
+    assert suggest("Chemspider ") == "Chemspider" and suggest("L") == "Entrez Gene" and suggest("xyz") is None
+    assert problem("ChEBI", "CHEBI:15422") is None and problem("ChEBI", "15422") is None
+    assert problem("Wikidata", "q42") == ("id", "'q42' is not a valid Wikidata ID (e.g. 'Q407962')")
+
+
+def test_live_wikipathways_pass_the_schema(wikipathways_files: list[Path]) -> None:
+    assert len(wikipathways_files) == 2095
+    failing = {}
+    for path, findings in validate_paths(wikipathways_files, "schema"):
+        if findings:
+            failing[path.name] = findings[0].message
+    assert failing == {}
