@@ -86,15 +86,13 @@ def description_of(record: FigureRecord) -> str:
 
 
 def _citation(record: FigureRecord) -> tuple[Citation, ...]:
-    authors = ()
+    authors: tuple[str, ...] = ()
     if ", et al" in record.reftext:
         authors = (record.reftext.split(",", 1)[0].strip(),)
-    common = {"title": record.paper_title, "source": record.journal, "year": record.year, "authors": authors}
-    if record.doi:
-        return (Citation("paper", "DOI", record.doi, **common),)  # type: ignore[arg-type]
-    if record.pmcid:
-        return (Citation("paper", "PMC", record.pmcid, **common),)  # type: ignore[arg-type]
-    return ()
+    database, ident = ("DOI", record.doi) if record.doi else ("PMC", record.pmcid)
+    if not ident:
+        return ()
+    return (Citation("paper", database, ident, record.paper_title, record.journal, record.year, authors),)
 
 
 def _today() -> str:
@@ -133,7 +131,9 @@ def _key(term: Term) -> str:
     return term.xref.id if term.xref else term.label
 
 
-def build_pathway(record: FigureRecord, mapping: RecordMapping, options: DraftOptions | None = None) -> Pathway:
+def build_pathway(
+    record: FigureRecord, mapping: RecordMapping, options: DraftOptions | None = None
+) -> Pathway:
     """Assemble the draft: metadata, title and link labels, gene/chemical nodes, disease labels, layout.
 
     Example: ``build_pathway(read_record(path), map_record(record))``.
@@ -154,22 +154,31 @@ def build_pathway(record: FigureRecord, mapping: RecordMapping, options: DraftOp
     if mapping.unmapped:
         note = f"Not mapped: {len(mapping.unmapped)} words, listed with reasons in the pathway's comments"
         groups.append(("note", note, ()))
-    sections = [Section(h, tuple(t.label for t in terms), families=kind == "gene") for kind, h, terms in groups]
+    sections = [
+        Section(h, tuple(t.label for t in terms), families=kind == "gene") for kind, h, terms in groups
+    ]
     page = arrange(name, [text for text, _ in links], sections)
 
     ids = _Ids()
-    labels = [Label(ids("title"), name, page.title, font_size=18, bold=True)]
+    title = "\n".join(page.title_lines)
+    labels = [Label(ids("title"), title, page.title, font_size=18, bold=True, align="Left")]
     labels += [
-        Label(ids("link", str(i)), text, box, href=url) for i, ((text, url), box) in enumerate(zip(links, page.links))
+        Label(ids("link", str(i)), text, box, href=url)
+        for i, ((text, url), box) in enumerate(zip(links, page.links, strict=True))
     ]
     nodes: list[DataNode] = []
     families: list[Group] = []
-    for (kind, heading, terms), placed in zip(groups, page.sections):
-        labels.append(Label(ids("heading", kind), heading, placed.heading, font_size=14, bold=True))
+    for (kind, heading, terms), placed in zip(groups, page.sections, strict=True):
+        labels.append(
+            Label(ids("heading", kind), heading, placed.heading, font_size=14, bold=True, align="Left")
+        )
         family_of_index = _family_groups(placed.families, kind, ids, families)
-        for index, (term, box) in enumerate(zip(terms, placed.boxes)):
+        for index, (term, box) in enumerate(zip(terms, placed.boxes, strict=True)):
             if kind == "disease":
-                labels.append(Label(ids("disease", _key(term)), term.label, box, href=term.href))
+                comment = _node_comment(term, mapping.organism)
+                labels.append(
+                    Label(ids("disease", _key(term)), term.label, box, href=term.href, comment=comment)
+                )
                 continue
             comment = _node_comment(term, mapping.organism)
             group = family_of_index.get(index, "")
@@ -177,7 +186,9 @@ def build_pathway(record: FigureRecord, mapping: RecordMapping, options: DraftOp
                 DataNode(ids(kind, _key(term)), term.label, NODE_TYPES[kind], term.xref, box, comment, group)
             )
     comments = (("pfocr2gpml", _unmapped_comment(mapping.unmapped)),) if mapping.unmapped else ()
-    diseases = tuple((t.label, t.xref.id, "Disease") for t in mapping.diseases if t.xref and t.xref.id.startswith("DOID:"))
+    diseases = tuple(
+        (t.label, t.xref.id, "Disease") for t in mapping.diseases if t.xref and t.xref.id.startswith("DOID:")
+    )
     return Pathway(
         name=name,
         organism=mapping.organism,
@@ -207,4 +218,3 @@ def _family_groups(
         for index in members:
             member_of[index] = group_id
     return member_of
-

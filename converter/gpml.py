@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -98,74 +100,81 @@ def _num(value: float) -> str:
     return repr(round(float(value), 2))
 
 
-def _sub(parent: etree._Element, tag: str, text: str = "", **attrs: str) -> etree._Element:
-    element = etree.SubElement(parent, tag, {k: xml_text(v) for k, v in attrs.items()})
+def _sub(parent: etree._Element, tag: str, attrs: dict[str, str], text: str = "") -> etree._Element:
+    element = etree.SubElement(parent, tag, attrs)
     if text:
-        element.text = xml_text(text)
+        element.text = text
     return element
 
 
-def _graphics(parent: etree._Element, box: Box, z: int, **style: str) -> None:
-    _sub(
-        parent,
-        _G + "Graphics",
-        CenterX=_num(box.x),
-        CenterY=_num(box.y),
-        Width=_num(box.width),
-        Height=_num(box.height),
-        ZOrder=str(z),
-        **style,
-    )
+def _graphics(parent: etree._Element, box: Box, z: str, style: dict[str, str]) -> None:
+    attrs = {
+        "CenterX": _num(box.x),
+        "CenterY": _num(box.y),
+        "Width": _num(box.width),
+        "Height": _num(box.height),
+    }
+    attrs["ZOrder"] = z
+    attrs.update(style)
+    etree.SubElement(parent, _G + "Graphics", attrs)
+
+
+_NODE_STYLE = {"FontSize": "12", "Valign": "Middle"}
+_METABOLITE_STYLE = {**_NODE_STYLE, "Color": "0000ff"}
 
 
 def _data_node(root: etree._Element, node: DataNode) -> None:
     attrs = {"TextLabel": node.label, "GraphId": node.graph_id, "Type": node.type}
     if node.group:
         attrs["GroupRef"] = node.group
-    element = _sub(root, _G + "DataNode", **attrs)
+    element = etree.SubElement(root, _G + "DataNode", attrs)
     if node.comment:
-        _sub(element, _G + "Comment", node.comment)
-    style = {"FontSize": "12", "Valign": "Middle"}
-    if node.type == "Metabolite":
-        style["Color"] = "0000ff"
-    _graphics(element, node.box, 32768, **style)
+        _sub(element, _G + "Comment", {}, node.comment)
+    _graphics(element, node.box, "32768", _METABOLITE_STYLE if node.type == "Metabolite" else _NODE_STYLE)
     xref = node.xref
-    _sub(element, _G + "Xref", Database=xref.database if xref else "", ID=xref.id if xref else "")
+    etree.SubElement(element, _G + "Xref", {"Database": xref.database, "ID": xref.id} if xref else _NO_XREF)
+
+
+_NO_XREF = {"Database": "", "ID": ""}
 
 
 def _label(root: etree._Element, label: Label) -> None:
     attrs = {"TextLabel": label.text, "GraphId": label.graph_id}
     if label.href:
         attrs["Href"] = label.href
-    element = _sub(root, _G + "Label", **attrs)
+    element = etree.SubElement(root, _G + "Label", attrs)
+    if label.comment:
+        _sub(element, _G + "Comment", {}, label.comment)
     style = {"FontSize": str(label.font_size), "Valign": "Middle"}
     if label.bold:
         style["FontWeight"] = "Bold"
+    if label.align != "Center":
+        style["Align"] = label.align
     if label.href:
         style["Color"] = "0000ee"
-    _graphics(element, label.box, 28672, **style)
+    _graphics(element, label.box, "28672", style)
 
 
 def _biopax(root: etree._Element, pathway: Pathway) -> None:
     if not (pathway.citations or pathway.ontology_terms):
         return
-    biopax = _sub(root, _G + "Biopax")
+    biopax = etree.SubElement(root, _G + "Biopax")
     nsmap = {"bp": BIOPAX_NS, "rdf": RDF_NS}
+    typed = {_RDF + "datatype": _XSD_STRING}
     for cite in pathway.citations:
         xref = etree.SubElement(biopax, _BP + "PublicationXref", {_RDF + "id": cite.ref_id}, nsmap=nsmap)
         fields = [("ID", cite.id), ("DB", cite.database), ("TITLE", cite.title), ("SOURCE", cite.source)]
         fields += [("YEAR", cite.year)] + [("AUTHORS", a) for a in cite.authors]
         for tag, text in fields:
             if text:
-                _sub(xref, _BP + tag, text, **{_RDF + "datatype": _XSD_STRING})
+                _sub(xref, _BP + tag, typed, text)
     for term, ident, ontology in pathway.ontology_terms:
         vocab = etree.SubElement(biopax, _BP + "openControlledVocabulary", nsmap=nsmap)
         for tag, text in (("TERM", term), ("ID", ident), ("Ontology", ontology)):
-            _sub(vocab, _BP + tag, text, **{_RDF + "datatype": _XSD_STRING})
+            _sub(vocab, _BP + tag, typed, text)
 
 
-def to_tree(pathway: Pathway) -> etree._ElementTree:
-    """The pathway as a GPML 2013a element tree (elements in the order the schema requires)."""
+def _pathway_element(pathway: Pathway) -> etree._Element:
     attrs = {"Name": pathway.name, "Organism": pathway.organism}
     for key, text in (
         ("Data-Source", pathway.data_source),
@@ -175,23 +184,47 @@ def to_tree(pathway: Pathway) -> etree._ElementTree:
     ):
         if text:
             attrs[key] = text
-    root = etree.Element(_G + "Pathway", {k: xml_text(v) for k, v in attrs.items()}, nsmap={None: GPML_NS})
+    root = etree.Element(_G + "Pathway", attrs, nsmap={None: GPML_NS})  # type: ignore[dict-item]
     if pathway.description:
-        _sub(root, _G + "Comment", pathway.description, Source="WikiPathways-description")
+        _sub(root, _G + "Comment", {"Source": "WikiPathways-description"}, pathway.description)
     for source, text in pathway.comments:
-        _sub(root, _G + "Comment", text, Source=source)
+        _sub(root, _G + "Comment", {"Source": source}, text)
     for cite in pathway.citations:
-        _sub(root, _G + "BiopaxRef", cite.ref_id)
-    _sub(root, _G + "Graphics", BoardWidth=_num(pathway.board_width), BoardHeight=_num(pathway.board_height))
+        _sub(root, _G + "BiopaxRef", {}, cite.ref_id)
+    board = {"BoardWidth": _num(pathway.board_width), "BoardHeight": _num(pathway.board_height)}
+    etree.SubElement(root, _G + "Graphics", board)
     for node in pathway.nodes:
         _data_node(root, node)
     for label in pathway.labels:
         _label(root, label)
     for group in pathway.groups:
-        _sub(root, _G + "Group", GroupId=group.group_id, GraphId=group.graph_id, Style=group.style,
-             TextLabel=group.label)
-    _sub(root, _G + "InfoBox", CenterX="0.0", CenterY="0.0")
+        attrs = {"GroupId": group.group_id, "GraphId": group.graph_id, "Style": group.style}
+        etree.SubElement(root, _G + "Group", {**attrs, "TextLabel": group.label})
+    etree.SubElement(root, _G + "InfoBox", {"CenterX": "0.0", "CenterY": "0.0"})
     _biopax(root, pathway)
+    return root
+
+
+def _clean(value: Any) -> Any:
+    """A copy of a model value with every string made XML-legal."""
+    if isinstance(value, str):
+        return xml_text(value)
+    if isinstance(value, tuple):
+        return tuple(_clean(item) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(
+            value, **{f.name: _clean(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        )
+    return value
+
+
+def to_tree(pathway: Pathway) -> etree._ElementTree:
+    """The pathway as a GPML 2013a element tree (elements in the order the schema requires)."""
+    try:
+        root = _pathway_element(pathway)
+    except ValueError:
+        # lxml refuses control characters XML cannot hold; only then pay for cleaning every string.
+        root = _pathway_element(_clean(pathway))
     return root.getroottree()
 
 
@@ -211,6 +244,7 @@ def write_bytes_atomic(data: bytes, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o644)  # mkstemp makes 0600; a draft is meant to be read by others
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -55,6 +56,7 @@ class Layout:
     """The whole page."""
 
     title: Box
+    title_lines: tuple[str, ...]
     links: tuple[Box, ...]
     sections: tuple[SectionLayout, ...]
     width: float
@@ -141,11 +143,11 @@ def _place_section(section: Section, top: float, width: float) -> tuple[SectionL
 
 
 def arrange(title: str, links: Sequence[str], sections: Sequence[Section]) -> Layout:
-    """Lay out the title, a row of link labels, then each non-empty section under its heading."""
+    """Lay out the title (wrapped to the board), a row of link labels, then each section under its heading."""
     width = _board_width(sections)
     usable = width - 2 * MARGIN
-    per_line = max(1, int(usable // (TITLE_FONT * 0.62)))
-    title_height = math.ceil(len(title) / per_line) * (TITLE_FONT * 1.4) + 8
+    lines = tuple(textwrap.wrap(title, max(10, int(usable // (TITLE_FONT * 0.62))))) or ("",)
+    title_height = len(lines) * (TITLE_FONT * 1.4) + 8
     title_box = Box(width / 2, MARGIN + title_height / 2, usable, title_height)
     top = MARGIN + title_height + GAP_Y
     link_boxes = []
@@ -162,4 +164,4 @@ def arrange(title: str, links: Sequence[str], sections: Sequence[Section]) -> La
         layout, top = _place_section(section, top, width)
         placed.append(layout)
         top += GAP_Y
-    return Layout(title_box, tuple(link_boxes), tuple(placed), width, float(math.ceil(top + MARGIN)))
+    return Layout(title_box, lines, tuple(link_boxes), tuple(placed), width, float(math.ceil(top + MARGIN)))

@@ -95,7 +95,9 @@ def map_record(record: FigureRecord, organism: str = "") -> RecordMapping:
         reason = "no row in the figure's PFOCR tables"
         unmapped.extend(Unmapped(word, "keyword", reason) for word in leftover)
     else:
-        route = "keywords" if record.chemicals is None and record.diseases is None else "PFOCR tables + keywords"
+        route = (
+            "keywords" if record.chemicals is None and record.diseases is None else "PFOCR tables + keywords"
+        )
         genes = _genes_from_keywords(leftover, organism, unmapped)
     chemicals = _chemicals(record.chemicals or (), unmapped)
     diseases = _diseases(record.diseases or (), unmapped)
@@ -115,7 +117,7 @@ def _genes_from_table(rows: Sequence[GeneRow], organism: str, unmapped: list[Unm
         if not row.entrez:
             unmapped.append(Unmapped(row.word, "gene", "PFOCR matched it to no NCBI Gene id"))
             continue
-        symbol, words = by_id.setdefault(row.entrez, (row.symbol or row.word, {}))
+        words = by_id.setdefault(row.entrez, (row.symbol or row.word, {}))[1]
         words.setdefault(row.word, None)
     others: dict[str, dict[str, None]] = {}
     for row in rows:
@@ -124,17 +126,24 @@ def _genes_from_table(rows: Sequence[GeneRow], organism: str, unmapped: list[Unm
     for word, organisms in others.items():
         reason = f"matched only for other organisms ({', '.join(organisms)}), not {organism}"
         unmapped.append(Unmapped(word, "gene", reason))
-    return [Term("gene", symbol, Xref("Entrez Gene", ncbi), tuple(words)) for ncbi, (symbol, words) in by_id.items()]
+    return [
+        Term("gene", symbol, Xref("Entrez Gene", ncbi), tuple(words))
+        for ncbi, (symbol, words) in by_id.items()
+    ]
 
 
 def _genes_from_keywords(words: Sequence[str], organism: str, unmapped: list[Unmapped]) -> list[Term]:
-    """Resolve keywords offline; for an organism the embedded table lacks, keep gene-like words unannotated."""
+    """Resolve keywords offline; for an organism without an embedded table, keep gene-like words bare."""
     if not covered(organism):
         reason = f"kept without identifier: the offline gene table does not cover {organism}"
         terms = []
         for word in words:
             if _WORDY.search(word):
-                unmapped.append(Unmapped(word, "keyword", "not a gene symbol (chemical or disease words need PFOCR tables)"))
+                unmapped.append(
+                    Unmapped(
+                        word, "keyword", "not a gene symbol (chemical or disease words need PFOCR tables)"
+                    )
+                )
             else:
                 terms.append(Term("gene", word, None, (word,)))
                 unmapped.append(Unmapped(word, "gene", reason))
@@ -162,7 +171,7 @@ def _grouped(
         if xref is None:
             unmapped.append(Unmapped(row.word, kind, "PFOCR matched it to no MeSH, ChEBI or DOID id"))
             continue
-        label, words = by_xref.setdefault(xref, (row.name or row.word, {}))
+        words = by_xref.setdefault(xref, (row.name or row.word, {}))[1]
         words.setdefault(row.word, None)
     return by_xref
 

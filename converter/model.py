@@ -82,6 +82,8 @@ class Label:
     href: str = ""
     font_size: int = 12
     bold: bool = False
+    comment: str = ""
+    align: str = "Center"  # GPML Align: Left, Center or Right
 
 
 @dataclass(frozen=True)

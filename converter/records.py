@@ -40,6 +40,8 @@ except AttributeError:  # PyYAML built without libyaml
 NA_VALUES = frozenset({"", "NA", ".na.character", "NaN", "nan", "NULL"})
 #: A figid names an output file: letters, digits and ``._-`` only, never ``..``.
 FIGID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+#: Control characters that neither YAML nor XML accept; OCR'd text sometimes carries them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 MAX_RECORD_BYTES = 4 * 1024 * 1024
 MAX_TABLE_BYTES = 32 * 1024 * 1024
 TABLE_KINDS = ("genes", "chemicals", "diseases")
@@ -140,12 +142,12 @@ def _decode(data: bytes) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RecordError(f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})") from exc
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _load_yaml(front: str) -> Mapping[str, Any]:
     try:
-        data = yaml.load(front, Loader=_Loader)  # noqa: S506 - BaseLoader builds only str/list/dict
+        data = yaml.load(front, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 2}: " if mark is not None else ""
@@ -289,10 +291,12 @@ def _tsv_rows(path: Path) -> list[dict[str, str]]:
     if not lines:
         return []
     header = lines[0].split("\t")
-    return [dict(zip(header, line.split("\t"))) for line in lines[1:]]
+    return [dict(zip(header, line.split("\t"), strict=False)) for line in lines[1:]]
 
 
-def read_table(path: Path, kind: str) -> tuple[GeneRow, ...] | tuple[ChemicalRow, ...] | tuple[DiseaseRow, ...]:
+def read_table(
+    path: Path, kind: str
+) -> tuple[GeneRow, ...] | tuple[ChemicalRow, ...] | tuple[DiseaseRow, ...]:
     """Read a ``-genes``, ``-chemicals`` or ``-diseases`` table by column name (older layouts too)."""
     rows = _tsv_rows(path)
     if kind == "genes":
@@ -314,7 +318,9 @@ def read_table(path: Path, kind: str) -> tuple[GeneRow, ...] | tuple[ChemicalRow
             ChemicalRow(
                 word=r.get("word", "").strip(),
                 name=value(r.get("name", "")) or value(r.get("match", "")),
-                mesh=_mesh(r.get("mesh", "") or (r.get("identifier", "") if r.get("source") == "MESH" else "")),
+                mesh=_mesh(
+                    r.get("mesh", "") or (r.get("identifier", "") if r.get("source") == "MESH" else "")
+                ),
                 chebi=_prefixed(r.get("chebi", ""), "CHEBI"),
             )
             for r in rows
@@ -361,5 +367,5 @@ def read_record(path: Path, tables: Mapping[str, Path] | None = None, find: bool
     paths.update(tables or {})
     if not paths:
         return record
-    loaded = {kind: read_table(table, kind) for kind, table in paths.items()}
+    loaded: dict[str, Any] = {kind: read_table(table, kind) for kind, table in paths.items()}
     return replace(record, **loaded)

@@ -17,7 +17,9 @@ TEST_DATA = REPO / "tests" / "data"
 
 def _need(path: Path) -> Path:
     if not path.exists():
-        pytest.skip(f"corpus not available: {path} (it exists beside the repository in CI, not in a fresh clone)")
+        pytest.skip(
+            f"corpus not available: {path} (it exists beside the repository in CI, not in a fresh clone)"
+        )
     return path
 
 

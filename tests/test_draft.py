@@ -41,7 +41,9 @@ MAPPING = RecordMapping(
         Term("gene", "JAK2", Xref("Entrez Gene", "3717"), ("JAK2",)),
     ),
     chemicals=(Term("chemical", "bradykinin", Xref("ChEBI", "CHEBI:3165"), ("Bradykinin",)),),
-    diseases=(Term("disease", "cancer", Xref("Disease Ontology", "DOID:162"), ("cancer",), "https://x/DOID:162"),),
+    diseases=(
+        Term("disease", "cancer", Xref("Disease Ontology", "DOID:162"), ("cancer",), "https://x/DOID:162"),
+    ),
     unmapped=(Unmapped("Ca2+", "keyword", "not a gene symbol for Homo sapiens"),),
 )
 OPTIONS = DraftOptions(author="Tester", last_modified="20240101")
@@ -71,7 +73,12 @@ def test_draft_is_schema_valid_and_complete() -> None:
     assert root.get("Last-Modified") == "20240101"
     assert root.find("g:Graphics", NS) is not None and root.find("g:InfoBox", NS) is not None
     xrefs = {(x.get("Database"), x.get("ID")) for x in root.iterfind("g:DataNode/g:Xref", NS)}
-    assert xrefs == {("Entrez Gene", "2903"), ("Entrez Gene", "2902"), ("Entrez Gene", "3717"), ("ChEBI", "CHEBI:3165")}
+    assert xrefs == {
+        ("Entrez Gene", "2903"),
+        ("Entrez Gene", "2902"),
+        ("Entrez Gene", "3717"),
+        ("ChEBI", "CHEBI:3165"),
+    }
     hrefs = [label.get("Href") for label in root.iterfind("g:Label", NS) if label.get("Href")]
     assert "https://pfocr.wikipathways.org/figures/PMC1__fig1.html" in hrefs
     assert "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC1/figure/F1" in hrefs
@@ -114,7 +121,9 @@ def test_control_characters_are_removed() -> None:
 
 
 def test_unannotated_node_has_empty_xref() -> None:
-    mapping = replace(MAPPING, genes=(Term("gene", "dpp", None, ("dpp",)),), organism="Drosophila melanogaster")
+    mapping = replace(
+        MAPPING, genes=(Term("gene", "dpp", None, ("dpp",)),), organism="Drosophila melanogaster"
+    )
     root = _tree(mapping=mapping).getroot()
     node = root.find("g:DataNode[@TextLabel='dpp']", NS)
     assert node is not None

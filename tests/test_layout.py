@@ -31,9 +31,9 @@ def test_no_overlap_and_inside_board(n: int) -> None:
     boxes, width, height = _all_boxes("A title " * 20, ["link one", "link two"], sections)
     assert len(boxes) == 1 + 2 + 2 + n + n // 3
     for box in boxes:
-        assert 0 <= box.left and box.right <= width and 0 <= box.top and box.bottom <= height
+        assert box.left >= 0 and box.right <= width and box.top >= 0 and box.bottom <= height
     # Only nodes can collide; check all pairs on the smaller sizes, neighbours on the larger ones.
-    pairs = itertools.combinations(boxes, 2) if n <= 500 else zip(boxes, boxes[1:])
+    pairs = itertools.combinations(boxes, 2) if n <= 500 else itertools.pairwise(boxes)
     assert not any(_overlap(a, b) for a, b in pairs)
 
 

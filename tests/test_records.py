@@ -29,7 +29,8 @@ def test_sample_fields_stay_strings() -> None:
 
 
 def test_no_stays_a_string_and_na_character_is_dropped() -> None:
-    text = "---\nfigid: PMC1__x\nyear: 2001\nschema-jsonld:\n  keywords:\n  - NO\n  - .na.character\n  - 'on'\n---\n"
+    text = "---\nfigid: PMC1__x\nyear: 2001\nschema-jsonld:\n  keywords:\n"
+    text += "  - NO\n  - .na.character\n  - 'on'\n---\n"
     record = parse_record(text)
     assert record.keywords == ("NO", "on")
     assert record.year == "2001"
