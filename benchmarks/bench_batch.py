@@ -1,0 +1,145 @@
+"""Benchmark `pfocr2gpml batch` on a large corpus made from the real records, beside the floor.
+
+The floor, measured on the same records on one core: parse the front matter with libyaml's C loader
+(CSafeLoader), build the same draft trees with lxml, serialise them, and validate them against the XSD.
+
+Usage (from the repository root, the shared corpora beside it):
+    python benchmarks/bench_batch.py [--records 100000] [--workdir /dev/shm/pfocr2gpml-bench] [--workers 0]
+Prints the figures; writes nothing outside the work folder (removed at the end unless --keep).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import yaml
+from lxml import etree
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.synthetic import make_corpus  # noqa: E402
+
+PFOCR = REPO.parent / "shared" / "corpora" / "pfocr"
+XSD = REPO / "schemas" / "GPML2013a.xsd"
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident memory of a process and its children, in bytes (Linux /proc)."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().split()
+            if entry.name == str(pid) or stat[3] == str(pid):
+                total += int(stat[23]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError):
+            continue
+    return total
+
+
+def run_batch(corpus: Path, outdir: Path, workers: int, extra: list[str]) -> tuple[float, int, str]:
+    """Wall seconds, peak RSS of the process tree, and the command's summary line."""
+    command = [sys.executable, "-m", "converter", "batch", str(corpus), "-o", str(outdir)]
+    command += [f"--workers={workers}", *extra]
+    peak = 0
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(process.pid))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = process.communicate()
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"batch failed (exit {process.returncode}): {out}")
+    return seconds, peak, out.strip().splitlines()[-1]
+
+
+def _specs(element: etree._Element) -> list[tuple[int, str, dict[str, str], str | None]]:
+    """The tree as a flat list of (depth, tag, attributes, text): what the floor builds again."""
+    out = []
+    for node in element.iter():
+        depth = sum(1 for _ in node.iterancestors())
+        out.append((depth, node.tag, dict(node.attrib), node.text if len(node) == 0 else None))
+    return out
+
+
+def floor(records: list[Path], drafts: Path, limit: int) -> float:
+    """Records per second, one core: CSafeLoader + lxml build + serialise + XSD validation."""
+    schema = etree.XMLSchema(etree.parse(str(XSD)))
+    work = []
+    for record in records[:limit]:
+        text = record.read_text(encoding="utf-8")
+        front = text.split("\n---", 1)[0].split("---\n", 1)[1]
+        root = etree.parse(str(drafts / f"{record.stem}.gpml")).getroot()
+        work.append((front, _specs(root), root.nsmap))
+    started = time.perf_counter()
+    for front, specs, nsmap in work:
+        yaml.load(front, Loader=yaml.CSafeLoader)
+        stack: list[etree._Element] = []
+        for depth, tag, attrs, text in specs:
+            del stack[depth:]
+            if stack:
+                node = etree.SubElement(stack[-1], tag, attrs)
+            else:
+                node = etree.Element(tag, attrs, nsmap=nsmap)
+            if text:
+                node.text = text
+            stack.append(node)
+        tree = stack[0].getroottree()
+        etree.tostring(tree, encoding="UTF-8", xml_declaration=True)
+        schema.assertValid(tree)
+    return len(work) / (time.perf_counter() - started)
+
+
+def main() -> None:
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=formatter)
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--workdir", type=Path, default=Path("/dev/shm/pfocr2gpml-bench"))
+    parser.add_argument("--workers", type=int, default=0, help="0: one per core")
+    parser.add_argument("--floor-records", type=int, default=5000)
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("batch_options", nargs="*", help="extra options for batch, after --")
+    args = parser.parse_args()
+    if not PFOCR.is_dir():
+        raise SystemExit(f"the shared PFOCR corpus is needed: {PFOCR}")
+    shutil.rmtree(args.workdir, ignore_errors=True)
+    corpus, outdir = args.workdir / "corpus", args.workdir / "out"
+    records = make_corpus(PFOCR, corpus, args.records)
+    cores = args.workers or os.cpu_count() or 1
+    seconds, peak, summary = run_batch(corpus, outdir, args.workers, args.batch_options)
+    rate = args.records / seconds
+    floor_rate = floor(records, outdir, min(args.floor_records, args.records))
+    machine = f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores"
+    print(f"machine: {machine}, Python {platform.python_version()}")
+    print(f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; work folder: {args.workdir}")
+    print(f"batch: {args.records} records in {seconds:.1f} s = {rate:.0f} records/s with {cores} workers")
+    print(f"batch summary: {summary}")
+    print(f"peak RSS (all processes): {peak / 2**20:.0f} MB")
+    print(f"floor (CSafeLoader + lxml build + serialise + XSD, 1 core): {floor_rate:.0f} records/s")
+    print(f"ratio: batch / (floor x {cores} cores) = {rate / (floor_rate * cores):.2f}")
+    if not args.keep:
+        shutil.rmtree(args.workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

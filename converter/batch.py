@@ -1,0 +1,384 @@
+"""Convert many records in parallel processes, resumably, with a SQLite ledger and a report.
+
+The library yields one :class:`Outcome` per input as it completes; the CLI draws the progress.
+converted + failed + skipped always equals the number of inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import __version__
+from .draft import figure_url, pfocr_url
+from .errors import ConverterError
+from .gpml import write_bytes_atomic
+from .pipeline import LEDGER_NAME, ConvertOptions, draft_gpml, output_path
+from .records import find_tables, read_record
+from .render import render_svg
+
+__all__ = ["LEDGER_NAME", "Outcome", "iter_sources", "read_outcomes", "run_batch", "write_reports"]
+
+PREVIEWS = "previews"
+REPORT_JSON = "report.json"
+REPORT_TSV = "report.tsv"
+CHUNK = 32  # records per task sent to a worker
+IN_FLIGHT = 4  # chunks queued per worker: bounds memory whatever the corpus size
+COMMIT_EVERY = 0.5  # seconds between ledger commits: a kill loses at most this much bookkeeping
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one input; also one ledger row."""
+
+    source: str
+    status: str  # converted | failed | skipped
+    figid: str = ""
+    error: str = ""
+    input_sha256: str = ""
+    output_sha256: str = ""
+    output: str = ""
+    title: str = ""
+    organism: str = ""
+    genes: int = 0
+    chemicals: int = 0
+    diseases: int = 0
+    mapped: int = 0
+    unmapped: int = 0
+    unmapped_terms: str = ""
+    validation: str = ""
+    warnings: int = 0
+    pfocr_url: str = ""
+    paper_url: str = ""
+    seconds: float = 0.0
+
+
+_COLUMNS = [f.name for f in fields(Outcome)]
+
+
+def iter_sources(source: str, stdin: TextIO | None = None) -> Iterator[Path]:
+    """Record paths from a pfocr-database checkout, a folder of records, a list file, or ``-`` (stdin)."""
+    if source == "-":
+        yield from _listed(stdin if stdin is not None else ())
+        return
+    path = Path(source)
+    if path.is_dir():
+        folder = path / "_figures" if (path / "_figures").is_dir() else path
+        with os.scandir(folder) as entries:
+            names = sorted(
+                e.name for e in entries if e.name.endswith(".md") and not e.name.upper().startswith("README")
+            )
+        yield from (folder / name for name in names)
+    else:
+        with path.open(encoding="utf-8") as listing:
+            yield from _listed(listing)
+
+
+def _listed(lines: Iterable[str]) -> Iterator[Path]:
+    """Paths from a listing: one a line; blank lines and ``#`` comments skipped."""
+    for line in lines:
+        text = line.strip()
+        if text and not text.startswith("#"):
+            yield Path(text)
+
+
+def _input_hash(path: Path, fingerprint: bytes) -> tuple[str, bytes]:
+    data = path.read_bytes()
+    digest = hashlib.sha256(fingerprint)
+    digest.update(data)
+    return digest.hexdigest(), data
+
+
+# --- the worker side -------------------------------------------------------------------------------
+
+_worker_state: dict[str, Any] = {}
+
+
+def _init_worker(outdir: Path, options: ConvertOptions, fingerprint: bytes, previews: bool) -> None:
+    _worker_state.update(outdir=outdir, options=options, fingerprint=fingerprint, previews=previews)
+
+
+def _convert_chunk(tasks: list[tuple[str, str, str, str]]) -> list[Outcome]:
+    return [_convert_one(*task) for task in tasks]
+
+
+def _convert_one(source: str, old_input: str, old_output: str, old_name: str) -> Outcome:
+    """Convert one record in a worker; never raises (a failure is an Outcome)."""
+    started = time.perf_counter()
+    outdir: Path = _worker_state["outdir"]
+    path = Path(source)
+    try:
+        record = read_record(path)
+        tables = find_tables(path, record.figid)
+        fingerprint = _worker_state["fingerprint"] + b"".join(t.read_bytes() for t in tables.values())
+        input_sha, _ = _input_hash(path, fingerprint)
+        target = output_path(outdir, record.figid)
+        if old_input == input_sha and old_name == target.name and _intact(target, old_output):
+            return Outcome(source, "skipped", record.figid, input_sha256=input_sha, output_sha256=old_output)
+        draft = draft_gpml(record, _worker_state["options"])
+        write_bytes_atomic(draft.data, target)
+        if _worker_state["previews"]:
+            write_bytes_atomic(render_svg(draft.tree), outdir / PREVIEWS / f"{record.figid}.svg")
+    except (ConverterError, OSError, ValueError) as exc:
+        message = str(exc) if str(exc).startswith(source) else f"{source}: {exc}"
+        return Outcome(source, "failed", error=message, seconds=time.perf_counter() - started)
+    return Outcome(
+        source,
+        "converted",
+        record.figid,
+        input_sha256=input_sha,
+        output_sha256=hashlib.sha256(draft.data).hexdigest(),
+        output=target.name,
+        title=record.title or record.paper_title,
+        organism=draft.mapping.organism,
+        genes=len(draft.mapping.genes),
+        chemicals=len(draft.mapping.chemicals),
+        diseases=len(draft.mapping.diseases),
+        mapped=draft.mapping.mapped_count,
+        unmapped=len(draft.mapping.unmapped),
+        unmapped_terms="; ".join(f"{u.word}: {u.reason}" for u in draft.mapping.unmapped),
+        validation="warnings" if draft.warnings else "valid",
+        warnings=len(draft.warnings),
+        pfocr_url=pfocr_url(record.figid),
+        paper_url=f"https://doi.org/{record.doi}" if record.doi else figure_url(record),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _intact(path: Path, sha256: str) -> bool:
+    try:
+        return bool(sha256) and hashlib.sha256(path.read_bytes()).hexdigest() == sha256
+    except OSError:
+        return False
+
+
+# --- the ledger ------------------------------------------------------------------------------------
+
+_SQL_TYPES = {"int": "INTEGER", "float": "REAL", "str": "TEXT"}  # Outcome's annotations, as text
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS figures (
+    {", ".join(f"{f.name} {_SQL_TYPES[str(f.type)]}" for f in fields(Outcome) if f.name != "source")},
+    source TEXT NOT NULL,
+    run TEXT NOT NULL,
+    PRIMARY KEY (source)
+);
+CREATE INDEX IF NOT EXISTS figures_run ON figures (run);
+"""
+
+
+def open_ledger(outdir: Path) -> sqlite3.Connection:
+    """The run ledger inside OUTDIR (created on first use), in WAL mode."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(outdir / LEDGER_NAME)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.executescript(_SCHEMA)
+    return db
+
+
+def _previous(db: sqlite3.Connection) -> dict[str, tuple[str, str, str]]:
+    """source → (input hash, output hash, output name) of its last good conversion."""
+    query = "SELECT source, input_sha256, output_sha256, output FROM figures WHERE status != 'failed'"
+    return {row[0]: (row[1], row[2], row[3]) for row in db.execute(query)}
+
+
+def _record(db: sqlite3.Connection, outcome: Outcome, run: str) -> None:
+    values = asdict(outcome)
+    if outcome.status == "skipped":
+        # Keep the details of the conversion that made the file; only mark it as seen by this run.
+        db.execute("UPDATE figures SET status = 'skipped', run = ? WHERE source = ?", (run, outcome.source))
+        return
+    placeholders = ", ".join("?" for _ in _COLUMNS)
+    db.execute(
+        f"INSERT OR REPLACE INTO figures ({', '.join(_COLUMNS)}, run) VALUES ({placeholders}, ?)",
+        [*(values[c] for c in _COLUMNS), run],
+    )
+
+
+def _clean_temporary_files(outdir: Path) -> None:
+    """Remove temporary files a killed run left behind (they never carry a final name)."""
+    for folder in (outdir, outdir / PREVIEWS):
+        for leftover in folder.glob(".*.tmp"):
+            leftover.unlink(missing_ok=True)
+
+
+# --- the run ---------------------------------------------------------------------------------------
+
+
+def run_batch(
+    sources: Iterable[Path],
+    outdir: Path,
+    options: ConvertOptions | None = None,
+    workers: int = 0,
+    resume: bool = False,
+    previews: bool = True,
+) -> Iterator[Outcome]:
+    """Convert every source into OUTDIR with ``workers`` processes (0: one per core), yielding outcomes.
+
+    With ``resume``, a record whose input, tables and options are unchanged and whose output is
+    present and intact is skipped. With ``previews``, an SVG of each draft goes to ``OUTDIR/previews/``.
+    The ledger is committed every few seconds, so a killed run loses
+    at most that much bookkeeping, never a file.
+    """
+    options = options or ConvertOptions()
+    workers = workers or os.cpu_count() or 1
+    fingerprint = (
+        f"{__version__}|{options.organism}|{options.draft.author}|{options.draft.last_modified}\n".encode()
+    )
+    outdir.mkdir(parents=True, exist_ok=True)
+    if previews:
+        (outdir / PREVIEWS).mkdir(exist_ok=True)
+    _clean_temporary_files(outdir)
+    db = open_ledger(outdir)
+    run = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + f"-{os.getpid()}"
+    db.execute("CREATE TABLE IF NOT EXISTS runs (run TEXT PRIMARY KEY, started TEXT)")
+    db.execute("DELETE FROM runs")
+    db.execute("INSERT INTO runs VALUES (?, ?)", (run, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())))
+    db.commit()
+
+    # Read before the pool starts: the pool's feeder thread must not touch the connection.
+    previous = _previous(db) if resume else {}
+    blank = ("", "", "")
+
+    def tasks() -> Iterator[tuple[str, str, str, str]]:
+        for path in sources:
+            source = str(path)
+            yield (source, *previous.get(source, blank))
+
+    try:
+        init = (outdir, options, fingerprint, previews)
+        yield from _run_pool(tasks(), init, workers, db, run)
+    finally:
+        db.commit()
+        db.close()
+
+
+def _chunks(
+    tasks: Iterator[tuple[str, str, str, str]], gate: threading.Semaphore
+) -> Iterator[list[tuple[str, str, str, str]]]:
+    chunk: list[tuple[str, str, str, str]] = []
+    for task in tasks:
+        chunk.append(task)
+        if len(chunk) == CHUNK:
+            gate.acquire()
+            yield chunk
+            chunk = []
+    if chunk:
+        gate.acquire()
+        yield chunk
+
+
+def _run_pool(
+    tasks: Iterator[tuple[str, str, str, str]],
+    init: tuple[Path, ConvertOptions, bytes, bool],
+    workers: int,
+    db: sqlite3.Connection,
+    run: str,
+) -> Iterator[Outcome]:
+    seen: dict[str, str] = {}
+    last_commit = time.monotonic()
+    if workers == 1:
+        _init_worker(*init)
+        results: Iterable[list[Outcome]] = (
+            _convert_chunk(c) for c in _chunks(tasks, threading.Semaphore(10**9))
+        )
+        pool = None
+    else:
+        # The task feeder runs in a thread of the pool; the semaphore keeps it a few chunks ahead.
+        gate = threading.Semaphore(workers * IN_FLIGHT)
+        pool = multiprocessing.get_context("fork").Pool(workers, _init_worker, init)
+        results = _released(pool.imap_unordered(_convert_chunk, _chunks(tasks, gate)), gate)
+    try:
+        for chunk in results:
+            for outcome in chunk:
+                outcome = _check_duplicate(outcome, seen)
+                _record(db, outcome, run)
+                yield outcome
+            if time.monotonic() - last_commit > COMMIT_EVERY:
+                db.commit()
+                last_commit = time.monotonic()
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+
+
+def _released(results: Iterator[list[Outcome]], gate: threading.Semaphore) -> Iterator[list[Outcome]]:
+    for chunk in results:
+        gate.release()
+        yield chunk
+
+
+def _check_duplicate(outcome: Outcome, seen: dict[str, str]) -> Outcome:
+    """Two inputs with one figid would share one output file: the second is a failure, said so."""
+    if outcome.status == "failed" or not outcome.figid:
+        return outcome
+    first = seen.setdefault(outcome.figid, outcome.source)
+    if first == outcome.source:
+        return outcome
+    error = f"{outcome.source}: figid {outcome.figid} also comes from {first}; the draft holds the last one"
+    return Outcome(outcome.source, "failed", outcome.figid, error=error)
+
+
+# --- reports ---------------------------------------------------------------------------------------
+
+
+def read_outcomes(outdir: Path) -> Iterator[Outcome]:
+    """The ledger rows of the latest run, in source order."""
+    db = open_ledger(outdir)
+    try:
+        run = db.execute("SELECT run FROM runs").fetchone()
+        if run is None:
+            return
+        query = f"SELECT {', '.join(_COLUMNS)} FROM figures WHERE run = ? ORDER BY source"
+        for row in db.execute(query, run):
+            yield Outcome(*row)
+    finally:
+        db.close()
+
+
+TSV_COLUMNS = (
+    "figid",
+    "status",
+    "organism",
+    "genes",
+    "chemicals",
+    "diseases",
+    "mapped",
+    "unmapped",
+    "validation",
+    "warnings",
+    "output",
+    "error",
+    "source",
+)
+
+
+def write_reports(outdir: Path, totals: dict[str, Any], source: str) -> dict[str, Any]:
+    """Write ``report.json`` and ``report.tsv`` for the latest run; returns the report."""
+    figures = []
+    for outcome in read_outcomes(outdir):
+        entry = asdict(outcome)
+        entry["preview"] = (
+            f"previews/{outcome.figid}.svg" if (outdir / "previews" / f"{outcome.figid}.svg").exists() else ""
+        )
+        figures.append(entry)
+    finished = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    report: dict[str, Any] = {"tool": f"pfocr2gpml {__version__}", "source": source, "finished": finished}
+    report["totals"] = totals
+    report["figures"] = figures
+    write_bytes_atomic(json.dumps(report, indent=1, ensure_ascii=False).encode(), outdir / REPORT_JSON)
+    lines = ["\t".join(TSV_COLUMNS)]
+    for entry in figures:
+        lines.append("\t".join(str(entry[c]).replace("\t", " ").replace("\n", " ") for c in TSV_COLUMNS))
+    write_bytes_atomic(("\n".join(lines) + "\n").encode(), outdir / REPORT_TSV)
+    return report

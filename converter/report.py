@@ -1,0 +1,225 @@
+"""The batch report as one static page: ``OUTDIR/index.html``, a card per figure, filters and failures.
+
+Example: after ``pfocr2gpml batch samples -o out``, ``write_html_report(Path("out"), report)`` writes
+``out/index.html``; open it from the file system (no server) to browse the drafts by status and organism,
+largest first, each with its SVG preview and links to the GPML, the PFOCR figure page and the paper.
+
+The page fetches nothing from other sites. Titles, captions and errors are untrusted: Jinja2 escapes
+them, the figure list is embedded once as JSON (``tojson`` escapes ``<``, ``>``, ``&`` and ``'``), the
+inline script only writes text through ``textContent``/``setAttribute``, and a Content-Security-Policy
+lets no script run but that one (pinned by its SHA-256).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import math
+import os
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Mapping
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+__all__ = ["INDEX_HTML", "PAGE_SIZE", "render_html", "write_html_report"]
+
+INDEX_HTML = "index.html"
+PAGE_SIZE = 60  # cards per page: the page stays quick with the whole 91,000-figure corpus
+PFOCR_FIGURES = "https://pfocr.wikipathways.org/figures/"
+DOI_LINK = "https://doi.org/"
+STATUSES = ("converted", "skipped", "failed")
+VALIDATIONS = ("valid", "warnings", "invalid")
+# One row of the embedded JSON per figure, in this column order (lists: a third of the size of objects).
+# The page is mostly this JSON, so it is kept lean: CODED columns hold an index into their list of values;
+# ``output``, ``preview`` and ``pfocr_url`` are null when they are the usual ``<figid>.gpml``,
+# ``previews/<figid>.svg`` and PFOCR page (the script derives them); a doi.org link is stored as
+# ``doi:<doi>``; ``source`` is kept only for figures without a figid.
+COLUMNS = (
+    "figid",
+    "source",
+    "status",
+    "error",
+    "title",
+    "organism",
+    "genes",
+    "chemicals",
+    "mapped",
+    "unmapped",
+    "validation",
+    "warnings",
+    "output",
+    "preview",
+    "pfocr_url",
+    "paper_url",
+)
+CODED = ("status", "organism", "validation")
+_URL_SAFE = "!*'()"  # with these kept, urllib's quote() gives what JavaScript's encodeURIComponent() gives
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_OPEN_FAILURES = 200  # the failures list starts folded when longer than this
+
+
+@cache
+def _environment() -> Environment:
+    """The Jinja2 environment: autoescaping on, undefined names are errors."""
+    env = Environment(
+        loader=PackageLoader("converter", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["thousands"] = _thousands
+    env.policies["json.dumps_kwargs"] = {"separators": (",", ":"), "ensure_ascii": False}
+    return env
+
+
+@cache
+def _script() -> tuple[Markup, str]:
+    """The page's script and its CSP hash (``sha256-…``); the script is static, never built from data."""
+    text = (files("converter") / "templates" / "report.js").read_text(encoding="utf-8")
+    if "</" in text or "<!--" in text:
+        raise ValueError("templates/report.js must not contain '</' or '<!--': it is inlined in a <script>")
+    digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+    return Markup(text), f"sha256-{digest}"
+
+
+def _thousands(value: object) -> str:
+    """12345 → '12,345'; 0.5 → '0.5'; anything else as text."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{int(value):,}"
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _count(value: object) -> int:
+    """A count from the report; anything that is not a finite number counts as 0."""
+    if type(value) is int:  # the usual case, 455,000 times for the whole corpus
+        return max(value, 0)
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return 0
+    try:
+        number = float(value)
+    except ValueError:
+        return 0
+    return max(int(number), 0) if math.isfinite(number) else 0
+
+
+def _web_link(value: object) -> str:
+    """An http(s) URL for a link, or "" (a ``javascript:`` or ``data:`` URL must never become an href)."""
+    text = _text(value)
+    return text if re.match(r"^https?://[^\s/]", text, re.IGNORECASE) else ""
+
+
+def _local_link(value: object) -> str:
+    """A path inside OUTDIR, percent-encoded for an href; "" when absolute, with a scheme, or climbing out."""
+    text = _text(value).replace("\\", "/")
+    if not text or text.startswith("/") or _SCHEME.match(text) or ".." in text.split("/"):
+        return ""
+    return quote(text, safe="/" + _URL_SAFE)
+
+
+def _row(figure: Mapping[str, Any], codes: dict[str, dict[str, int]]) -> list[Any]:
+    """One figure as a JSON row in COLUMNS order; ``codes`` collects the values of the CODED columns."""
+    figid = _text(figure.get("figid"))
+    ref = quote(figid, safe=_URL_SAFE)
+    usual = {"output": f"{ref}.gpml", "preview": f"previews/{ref}.svg"} if figid else {}
+    values: dict[str, Any] = {"figid": figid, "source": "" if figid else _text(figure.get("source"))}
+    values |= {
+        name: _text(figure.get(name)) for name in ("status", "error", "title", "organism", "validation")
+    }
+    values |= {
+        name: _count(figure.get(name)) for name in ("genes", "chemicals", "mapped", "unmapped", "warnings")
+    }
+    for name in ("output", "preview"):
+        link = _local_link(figure.get(name))
+        values[name] = None if link and link == usual.get(name) else link
+    pfocr = _web_link(figure.get("pfocr_url"))
+    usual_pfocr = figid and pfocr in (f"{PFOCR_FIGURES}{figid}.html", f"{PFOCR_FIGURES}{ref}.html")
+    values["pfocr_url"] = None if usual_pfocr else pfocr
+    paper = _web_link(figure.get("paper_url"))
+    values["paper_url"] = f"doi:{paper.removeprefix(DOI_LINK)}" if paper.startswith(DOI_LINK) else paper
+    for name in CODED:
+        values[name] = codes[name].setdefault(values[name], len(codes[name]))
+    return [values[name] for name in COLUMNS]
+
+
+def _context(report: Mapping[str, Any]) -> dict[str, Any]:
+    """Everything the template needs, computed from the report."""
+    figures: list[Mapping[str, Any]] = [f for f in report.get("figures") or [] if isinstance(f, Mapping)]
+    codes: dict[str, dict[str, int]] = {name: {} for name in CODED}
+    rows = [_row(figure, codes) for figure in figures]
+    values = {name: list(found) for name, found in codes.items()}
+    count = {name: Counter(row[COLUMNS.index(name)] for row in rows) for name in CODED}
+    status = {values["status"][code]: n for code, n in count["status"].items()}
+    validation = {values["validation"][code]: n for code, n in count["validation"].items()}
+    totals = {
+        "inputs": len(rows),
+        **{name: status.get(name, 0) for name in STATUSES},
+        **(report.get("totals") or {}),
+    }
+    script, script_hash = _script()
+    return {
+        "tool": _text(report.get("tool")) or "pfocr2gpml",
+        "source": _text(report.get("source")),
+        "finished": _text(report.get("finished")),
+        "totals": totals,
+        "statuses": [
+            (name, status.get(name, 0)) for name in (*STATUSES, *sorted(set(status) - set(STATUSES)))
+        ],
+        "validations": [(name, validation[name]) for name in VALIDATIONS if name in validation],
+        "organisms": sorted(
+            ((code, values["organism"][code], n) for code, n in count["organism"].items()),
+            key=lambda item: (not item[1], -item[2], item[1].lower()),
+        ),
+        "failures": [
+            {"figid": _text(f.get("figid")), "source": _text(f.get("source")), "error": _text(f.get("error"))}
+            for f in figures
+            if _text(f.get("status")) == "failed"
+        ],
+        "open_failures": _OPEN_FAILURES,
+        "data": {
+            "columns": COLUMNS,
+            "codes": values,
+            "pfocr_prefix": PFOCR_FIGURES,
+            "doi_prefix": DOI_LINK,
+            "page_size": PAGE_SIZE,
+            "rows": rows,  # last, so that the small fields above are easy to read in the page source
+        },
+        "script": script,
+        "script_hash": script_hash,
+    }
+
+
+def render_html(report: Mapping[str, Any]) -> str:
+    """The page for a batch report (the dict ``batch`` writes to ``report.json``), as text."""
+    return _environment().get_template("report.html.j2").render(_context(report))
+
+
+def write_html_report(outdir: Path, report: Mapping[str, Any]) -> Path:
+    """Write ``OUTDIR/index.html`` so that it appears whole or not at all; returns its path."""
+    outdir = Path(outdir)
+    target = outdir / INDEX_HTML
+    data = render_html(report).encode("utf-8")
+    handle, temp = tempfile.mkstemp(dir=outdir, prefix=f".{INDEX_HTML}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temp, 0o644)  # mkstemp makes the file private; the page is meant to be read (and served)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return target

@@ -1,0 +1,144 @@
+"""Batch export: counts add up, failures are reported, a killed run resumes to the complete valid set."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from typer.testing import CliRunner
+
+from converter.batch import LEDGER_NAME, iter_sources, run_batch
+from converter.cli import app
+
+from .conftest import REPO
+from .synthetic import make_corpus
+
+XSD = etree.XMLSchema(etree.parse(str(REPO / "schemas" / "GPML2013a.xsd")))
+runner = CliRunner()
+
+
+def _assert_complete(records: list[Path], outdir: Path) -> None:
+    """One intact, schema-valid draft per record and no temporary file left in sight."""
+    drafts = sorted(outdir.glob("*.gpml"))
+    assert sorted(d.stem for d in drafts) == sorted(r.stem for r in records)
+    for draft in drafts:
+        assert XSD.validate(etree.parse(str(draft))), draft
+    assert not [p for p in outdir.iterdir() if p.name.startswith(".")]
+
+
+def test_batch_over_corpus_with_broken_records(pfocr_dir: Path, tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    shutil.copytree(pfocr_dir / "_figures", source / "_figures")
+    shutil.copytree(pfocr_dir / "_data", source / "_data")
+    (source / "_figures" / "PMC1__broken.md").write_text("---\nfigid: [\n---\n")
+    (source / "_figures" / "PMC2__empty.md").write_text("")
+    (source / "_figures" / "PMC3__escape.md").write_text("---\nfigid: ../up\n---\n")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["batch", str(source), "-o", str(out), "--workers", "2", "--json"])
+    assert result.exit_code == 1
+    totals = json.loads(result.stdout)
+    assert totals["inputs"] == 75
+    assert (totals["converted"], totals["failed"], totals["skipped"]) == (72, 3, 0)
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 3 and all(line.startswith("error: ") for line in errors)
+    for name in ("PMC1__broken.md", "PMC2__empty.md", "PMC3__escape.md"):
+        assert any(name in line for line in errors)
+    report = json.loads((out / "report.json").read_text())
+    assert report["totals"] == totals
+    failed = {Path(f["source"]).name: f["error"] for f in report["figures"] if f["status"] == "failed"}
+    assert set(failed) == {"PMC1__broken.md", "PMC2__empty.md", "PMC3__escape.md"}
+    assert "unsafe figid" in failed["PMC3__escape.md"]
+    tsv = (out / "report.tsv").read_text().splitlines()
+    assert len(tsv) == 76 and tsv[0].startswith("figid\tstatus")
+    converted = [f for f in report["figures"] if f["status"] == "converted"]
+    assert sum(f["genes"] for f in converted) > 1000
+    _assert_complete([Path(f["output"]) for f in converted], out)
+
+
+def test_resume_skips_unchanged_and_redoes_changed(pfocr_dir: Path, tmp_path: Path) -> None:
+    records = make_corpus(pfocr_dir, tmp_path / "src", 40)
+    out = tmp_path / "out"
+    first = list(run_batch(records, out, workers=2))
+    assert [o.status for o in first].count("converted") == 40
+    # change one input, damage one output, delete another
+    records[0].write_text(records[0].read_text().replace("figtitle:", "figtitle: Changed", 1))
+    damaged = out / f"{records[1].stem}.gpml"
+    damaged.write_bytes(damaged.read_bytes()[:100])
+    (out / f"{records[2].stem}.gpml").unlink()
+    second = {o.source: o.status for o in run_batch(records, out, workers=2, resume=True)}
+    redone = {str(r) for r in records[:3]}
+    assert {s for s, status in second.items() if status == "converted"} == redone
+    assert sum(status == "skipped" for status in second.values()) == 37
+    _assert_complete(records, out)
+    # and a run without --resume redoes everything
+    third = [o.status for o in run_batch(records, out, workers=1)]
+    assert third.count("converted") == 40
+
+
+def test_killed_run_resumes_to_complete_valid_set(pfocr_dir: Path, tmp_path: Path) -> None:
+    records = make_corpus(pfocr_dir, tmp_path / "src", 1500)
+    out = tmp_path / "out"
+    command = [
+        sys.executable,
+        "-m",
+        "converter",
+        "batch",
+        str(tmp_path / "src"),
+        "-o",
+        str(out),
+        "--workers=2",
+    ]
+    # A session of its own, so that the kill takes the workers too, as a crash of the machine would.
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    process = subprocess.Popen(command, start_new_session=True, **quiet)  # type: ignore[call-overload]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.glob("*.gpml"))) < 600 and process.poll() is None:
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    done_before = len(list(out.glob("*.gpml")))
+    assert 0 < done_before < 1500, "the kill must land mid-run"
+    result = runner.invoke(app, ["batch", str(tmp_path / "src"), "-o", str(out), "--resume", "--json"])
+    assert result.exit_code == 0, result.stderr
+    totals = json.loads(result.stdout)
+    assert totals["converted"] + totals["skipped"] == 1500 and totals["failed"] == 0
+    assert totals["skipped"] > 0  # work the killed run committed is not redone
+    _assert_complete(records, out)
+    with sqlite3.connect(out / LEDGER_NAME) as db:
+        assert db.execute("SELECT count(*) FROM figures WHERE status != 'failed'").fetchone()[0] == 1500
+
+
+def test_sources_from_list_and_stdin(pfocr_dir: Path, tmp_path: Path) -> None:
+    records = sorted((pfocr_dir / "_figures").glob("*.md"))[:3]
+    listing = tmp_path / "list.txt"
+    listing.write_text("# three records\n" + "\n".join(map(str, records)) + "\n")
+    assert list(iter_sources(str(listing))) == records
+    stdin = listing.read_text()
+    result = runner.invoke(app, ["batch", "-", "-o", str(tmp_path / "out"), "--json"], input=stdin)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["converted"] == 3
+
+
+def test_usage_error_for_missing_source(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["batch", str(tmp_path / "nope"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_same_drafts_whatever_the_workers(pfocr_dir: Path, tmp_path: Path, workers: int) -> None:
+    records = make_corpus(pfocr_dir, tmp_path / "src", 10)
+    one = tmp_path / "one"
+    list(run_batch(records, one, workers=1))
+    many = tmp_path / f"w{workers}"
+    list(run_batch(records, many, workers=workers))
+    for draft in one.glob("*.gpml"):
+        assert draft.read_bytes() == (many / draft.name).read_bytes()
