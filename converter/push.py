@@ -1,0 +1,451 @@
+"""Push drafts to WikiPathways as GitHub draft pull requests, one GPML file per pull request.
+
+WikiPathways' content lives in ``wikipathways/wikipathways-database``; its pull-request workflow takes one
+GPML per pull request, treats a file not named ``WPnnnn.gpml`` as a new pathway and renders it. For each
+draft: validate it, commit it on branch ``pfocr-<figid>`` of your fork (or of the target with
+``fork=False``) and open a *draft* pull request, or reuse the open one. Pushing again is idempotent.
+Progress is kept in the batch ledger (``pfocr2gpml.sqlite`` beside the drafts), so a stopped run resumes.
+
+Example: ``push_drafts([Path("out")], PushOptions(repo="me/sandbox", fork=False), token)``.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import functools
+import hashlib
+import logging
+import os
+import re
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+from lxml import etree
+
+from . import __version__
+from .errors import PushError
+from .github import SCOPES_HINT, AuthError, GitHub, GitHubError, UnavailableError, offline_answers
+from .gpml import BIOPAX_NS, GPML_NS, parse_gpml
+from .pipeline import LEDGER_NAME
+from .validate import validate
+
+__all__ = [
+    "DEFAULT_API",
+    "DEFAULT_PATH_TEMPLATE",
+    "DEFAULT_REPO",
+    "LEDGER_NAME",
+    "REVIEWER_CHECKLIST",
+    "PushOptions",
+    "PushResult",
+    "branch_name",
+    "find_drafts",
+    "pull_request_text",
+    "push_drafts",
+    "token_from_env",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_REPO = "wikipathways/wikipathways-database"
+DEFAULT_API = "https://api.github.com"
+DEFAULT_PATH_TEMPLATE = "pathways/{figid}/{figid}.gpml"
+NO_TOKEN = f"no GitHub token: set GITHUB_TOKEN (or GH_TOKEN); {SCOPES_HINT}"
+#: The checklist WikiPathways' pull-request workflow gives its reviewers, plus what a PFOCR draft needs.
+REVIEWER_CHECKLIST = (
+    "Interactions are connected",
+    "Datanodes are annotated with database references",
+    "A description, consisting of a 2-3 sentence overview of processes described in the pathway, is included",
+    "At least one literature reference is provided",
+    "At least one pathway ontology term is included",
+    "Pathway title conforms to the [guidelines](https://github.com/wikipathways/wikipathways-faq/discussions/24)",
+    "Nodes are placed as in the figure (the draft lays them out on a grid)",
+    "Terms the converter could not map were checked against the figure",
+)
+_G = {"g": GPML_NS, "bp": BIOPAX_NS}
+_REPO = re.compile(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+")
+_LEDGER_TABLE = (
+    "CREATE TABLE IF NOT EXISTS pushes (figid TEXT PRIMARY KEY, sha256 TEXT, repo TEXT, branch TEXT,"
+    " pr_url TEXT, state TEXT, updated TEXT)"
+)
+
+
+@dataclass(frozen=True)
+class PushOptions:
+    """Where and how to push. ``pause``: seconds between content-creating requests; ``max_wait``: the
+    longest rate-limit wait accepted; ``max_prs``: new pull requests per run (``None``: no cap)."""
+
+    repo: str = DEFAULT_REPO
+    base: str = "main"
+    fork: bool = True
+    path_template: str = DEFAULT_PATH_TEMPLATE
+    api_url: str = DEFAULT_API
+    dry_run: bool = False
+    pause: float = 1.0
+    retries: int = 5
+    backoff: float = 1.0
+    max_wait: float = 900.0
+    fork_timeout: float = 300.0
+    max_prs: int | None = 5
+
+
+@dataclass(frozen=True)
+class PushResult:
+    """What became of one draft: ``action`` is created, updated, unchanged, planned (dry run), refused
+    (invalid draft, or its pull request was closed), skipped (over ``max_prs``) or failed."""
+
+    path: Path
+    figid: str
+    action: str
+    pr_url: str = ""
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class _Draft:
+    path: Path
+    figid: str
+    data: bytes
+    sha256: str
+    branch: str
+    repo_path: str
+    title: str
+    body: str
+
+
+@dataclass(frozen=True)
+class _Target:
+    repo: str
+    head_repo: str
+    head_owner: str
+    base: str
+    base_sha: str
+    fork: bool
+
+
+def token_from_env(environ: Mapping[str, str] = os.environ) -> str | None:
+    """The token from ``GITHUB_TOKEN``, else ``GH_TOKEN`` (as ``gh`` reads them); ``None`` if unset."""
+    return environ.get("GITHUB_TOKEN", "").strip() or environ.get("GH_TOKEN", "").strip() or None
+
+
+def find_drafts(paths: Iterable[Path]) -> list[Path]:
+    """``*.gpml`` files as given, folders searched recursively (not hidden ones); sorted, each once."""
+    found: set[Path] = set()
+    for given in map(Path, paths):
+        if not given.is_dir():
+            found.add(given)
+            continue
+        for file in given.rglob("*.gpml"):
+            hidden = any(part.startswith(".") for part in file.relative_to(given).parts[:-1])
+            if file.is_file() and not hidden:
+                found.add(file)
+    return sorted(found)
+
+
+def branch_name(figid: str) -> str:
+    """``pfocr-<figid>`` with only git-ref-safe characters. Example: ``pfocr-PMC10796104__AD-15-1-186-g1``."""
+    safe = re.sub(r"\.{2,}", ".", re.sub(r"[^A-Za-z0-9._-]+", "-", figid)).strip(".-")
+    return "pfocr-" + (safe.removesuffix(".lock") or "draft")
+
+
+def pull_request_text(tree: etree._ElementTree, figid: str, repo_path: str) -> tuple[str, str]:
+    """Title and Markdown body of a draft's pull request: description, sources, mapping and checklist."""
+    root = tree.getroot()
+    title = " ".join((root.get("Name") or figid).split())[:256]
+    nodes = root.findall("g:DataNode", _G)
+    annotated = sum(1 for xref in root.iterfind("g:DataNode/g:Xref", _G) if xref.get("ID", "").strip())
+    lines = [
+        f"Draft pathway made by pfocr2gpml {__version__} from the Pathway Figure OCR figure `{figid}`; "
+        "it needs a curator's review against the figure before it is ready.",
+        "",
+        f"**Organism:** {root.get('Organism') or 'not given'}  ",
+        f"**File:** `{repo_path}`",
+        "",
+        "### Description",
+        "",
+        (root.findtext("g:Comment[@Source='WikiPathways-description']", "", _G) or "none").strip(),
+        "",
+        "### Sources",
+        "",
+        *[f"- [{label.get('TextLabel') or 'link'}]({label.get('Href')})" for label in _links(root)],
+        "",
+        "### Mapping",
+        "",
+        f"- DataNodes with a database identifier: {annotated} of {len(nodes)}",
+        f"- DataNodes without one: {len(nodes) - annotated}",
+        f"- Interactions: {len(root.findall('g:Interaction', _G))}",
+        f"- Literature references: {len(root.findall('g:Biopax/bp:PublicationXref', _G))}",
+        *_unmapped(root.findtext("g:Comment[@Source='pfocr2gpml']", "", _G) or ""),
+        "",
+        "### Reviewer checklist",
+        "",
+        *[f"- [ ] {item}" for item in REVIEWER_CHECKLIST],
+    ]
+    return title, "\n".join(lines) + "\n"
+
+
+def _links(root: etree._Element) -> list[etree._Element]:
+    return [label for label in root.iterfind("g:Label[@Href]", _G) if label.get("Href", "").strip()]
+
+
+def _unmapped(comment: str, shown: int = 15) -> list[str]:
+    lines = [line.strip() for line in comment.strip().splitlines() if line.strip()]
+    if not lines:
+        return ["- Words from the figure not mapped: 0"]
+    counted = re.search(r"\((\d+)\)", lines[0])
+    count = int(counted.group(1)) if counted else len(lines) - 1
+    items = [f"  - {line}" for line in lines[1 : shown + 1]]
+    more = [f"  - … and {count - shown} more, listed in the pathway's comments"] if count > shown else []
+    return [f"- Words from the figure not mapped: {count}", *items, *more]
+
+
+def push_drafts(
+    paths: Sequence[Path],
+    options: PushOptions,
+    token: str | None,
+    on_request: Callable[[str], None] | None = None,
+) -> Iterator[PushResult]:
+    """Push each draft found in ``paths`` and yield what became of it, in order.
+
+    ``on_request`` gets one line per request (sent, or in a dry run only described; never the token).
+    Raises PushError at once for bad options or a missing token, and during the run when the token is
+    rejected (401) or GitHub stays unreachable or rate-limited: results already yielded stand, and the
+    ledger lets the next run resume. Other refusals (403, 404, 422) fail that draft only.
+    """
+    _check_options(options)
+    if not options.dry_run and not token:
+        raise PushError(NO_TOKEN)
+    drafts = find_drafts(paths)
+    client = GitHub(
+        options.api_url,
+        token,
+        retries=options.retries,
+        backoff=options.backoff,
+        pause=options.pause,
+        max_wait=options.max_wait,
+        offline=offline_answers(options.repo, options.base) if options.dry_run else None,
+        on_request=on_request,
+    )
+    return _run(drafts, client, options)
+
+
+def _run(drafts: list[Path], client: GitHub, options: PushOptions) -> Iterator[PushResult]:
+    target = functools.cache(lambda: _setup_or_error(client, options))  # asked once, when first needed
+    opened = 0
+    try:
+        for path in drafts:
+            if options.max_prs is not None and opened >= options.max_prs:
+                note = f"not pushed: the cap of {opened} new pull requests is reached; push again to go on"
+                yield PushResult(path, path.stem, "skipped", message=note)
+                continue
+            result = _push_one(path, client, target, options)
+            opened += result.action in ("created", "planned")
+            yield result
+    finally:
+        client.close()
+
+
+def _setup_or_error(client: GitHub, options: PushOptions) -> _Target | GitHubError:
+    """The target, or the refusal every draft will report (401 and an unreachable GitHub stop the run)."""
+    try:
+        return _setup(client, options)
+    except (AuthError, UnavailableError):
+        raise
+    except GitHubError as exc:
+        return exc
+
+
+def _push_one(
+    path: Path, client: GitHub, setup: Callable[[], _Target | GitHubError], options: PushOptions
+) -> PushResult:
+    figid = path.stem
+    errors = [f for f in validate(path, "all") if f.severity == "error"]
+    if errors:
+        first = errors[0]
+        where = f" (line {first.line})" if first.line else ""
+        return PushResult(
+            path, figid, "refused", message=f"invalid draft: {first.rule}: {first.message}{where}"
+        )
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    prior = _ledger_get(path.parent, figid)
+    if prior is not None and prior[:2] == (digest, options.repo) and prior[3] == "pushed":
+        return PushResult(path, figid, "unchanged", prior[2], "already pushed; recorded in the ledger")
+    draft = _draft(path, data, digest, options)
+    try:
+        target = setup()
+        if isinstance(target, GitHubError):  # the same refusal for every draft, without asking again
+            raise target
+        action, url, message = _sync(client, target, draft)
+    except GitHubError as exc:
+        _ledger_put(draft, options, "", "failed")
+        if isinstance(exc, (AuthError, UnavailableError)):  # nothing else can succeed now: stop the run
+            raise type(exc)(f"{figid}: {exc}", exc.status) from None
+        return PushResult(path, figid, "failed", message=str(exc))
+    if options.dry_run:
+        return PushResult(path, figid, "planned", message="dry run: nothing was sent")
+    _ledger_put(draft, options, url, "closed" if action == "refused" else "pushed")
+    return PushResult(path, figid, action, url, message)
+
+
+def _draft(path: Path, data: bytes, digest: str, options: PushOptions) -> _Draft:
+    figid = path.stem
+    repo_path = options.path_template.format(figid=figid)
+    title, body = pull_request_text(parse_gpml(data), figid, repo_path)
+    return _Draft(path, figid, data, digest, branch_name(figid), repo_path, title, body)
+
+
+def _check_options(options: PushOptions) -> None:
+    if not _REPO.fullmatch(options.repo):
+        raise PushError(f"--repo must look like OWNER/NAME; got {options.repo!r}")
+    try:
+        sample = options.path_template.format(figid="PMC1__fig1")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise PushError(f"--path-template may only use {{figid}}: {options.path_template!r} ({exc})") from exc
+    parts = PurePosixPath(sample).parts
+    if sample.startswith("/") or ".." in parts or not sample.endswith(".gpml"):
+        raise PushError(f"--path-template must give a relative path ending in .gpml; got {sample!r}")
+
+
+def _setup(client: GitHub, options: PushOptions) -> _Target:
+    login = client.get("/user")["login"] if options.fork else ""
+    info = client.get(f"/repos/{options.repo}")
+    if info is None:
+        raise GitHubError(f"no such repository: {options.repo} (404), or the token can't see it", 404)
+    repo = str(info.get("full_name") or options.repo)
+    if options.fork:
+        head_repo = _ensure_fork(client, repo, login, options)
+    elif (info.get("permissions") or {}).get("push") is False:
+        raise GitHubError(f"no permission to push to {repo} (403); push through your fork instead", 403)
+    else:
+        head_repo = repo
+    base = client.get(f"/repos/{repo}/git/ref/heads/{quote(options.base)}")
+    if base is None:
+        raise GitHubError(f"no branch {options.base!r} in {repo} (404); check --base", 404)
+    head_owner = head_repo.split("/")[0]
+    return _Target(repo, head_repo, head_owner, options.base, base["object"]["sha"], options.fork)
+
+
+def _ensure_fork(client: GitHub, repo: str, login: str, options: PushOptions) -> str:
+    """Your fork of ``repo``: found, or created and waited for (GitHub forks asynchronously)."""
+    mine = client.get(f"/repos/{login}/{repo.split('/')[1]}")
+    parent = str(((mine or {}).get("parent") or {}).get("full_name", ""))
+    if mine is not None and mine.get("fork") and parent.lower() == repo.lower():
+        return str(mine["full_name"])
+    created = client.create(f"/repos/{repo}/forks", {"default_branch_only": True}, find=lambda: None)
+    fork = str(created.get("full_name") or f"{login}/{repo.split('/')[1]}")
+    deadline, delay = time.monotonic() + options.fork_timeout, options.backoff
+    while client.get(f"/repos/{fork}") is None:
+        if time.monotonic() > deadline:
+            raise UnavailableError(f"fork {fork} not ready after {options.fork_timeout:.0f} s; retry later")
+        time.sleep(min(delay, 30.0))
+        delay *= 2
+    log.info("forked %s to %s", repo, fork)
+    return fork
+
+
+def _sync(client: GitHub, target: _Target, draft: _Draft) -> tuple[str, str, str]:
+    """Make the branch hold the draft and a pull request show it: (action, pull request URL, message)."""
+    label, pulls_url = f"{target.head_owner}:{draft.branch}", f"/repos/{target.repo}/pulls"
+    pulls = client.get(pulls_url, {"head": label, "state": "all", "per_page": "100"}) or []
+    open_pr = next((p for p in pulls if p.get("state") == "open"), None)
+    if open_pr is None and pulls:  # never a second pull request for a figure the editors have closed
+        old, verb = pulls[0], "merged" if pulls[0].get("merged_at") else "closed"
+        note = (
+            f"pull request #{old.get('number')} was {verb}; not opening another (delete {draft.branch} first)"
+        )
+        return "refused", str(old.get("html_url", "")), note
+    _ensure_branch(client, target, draft.branch)
+    committed = _commit(client, target, draft)
+    if open_pr is not None:
+        number, url = open_pr.get("number"), str(open_pr.get("html_url", ""))
+        if committed:
+            return "updated", url, f"committed the new version; pull request #{number} reused"
+        return "unchanged", url, f"no change; pull request #{number}"
+    payload: dict[str, Any] = {
+        "title": draft.title,
+        "head": label if target.fork else draft.branch,
+        "base": target.base,
+        "body": draft.body,
+        "draft": True,
+    }
+    if target.fork:
+        payload["maintainer_can_modify"] = True  # lets WikiPathways' editors fix the draft in place
+    pull = client.create(pulls_url, payload, find=lambda: _open_pull(client, pulls_url, label))
+    return "created", str(pull.get("html_url", "")), f"opened draft pull request #{pull.get('number')}"
+
+
+def _open_pull(client: GitHub, pulls_url: str, label: str) -> Any:
+    pulls = client.get(pulls_url, {"head": label, "state": "open"}) or []
+    return pulls[0] if pulls else None
+
+
+def _ensure_branch(client: GitHub, target: _Target, branch: str) -> None:
+    ref = f"/repos/{target.head_repo}/git/ref/heads/{quote(branch)}"
+    if client.get(ref) is None:
+        body = {"ref": f"refs/heads/{branch}", "sha": target.base_sha}
+        client.create(f"/repos/{target.head_repo}/git/refs", body, find=lambda: client.get(ref))
+
+
+def _commit(client: GitHub, target: _Target, draft: _Draft) -> bool:
+    """Commit the draft on its branch unless the same bytes are there already; True if a commit was made."""
+    url = f"/repos/{target.head_repo}/contents/{quote(draft.repo_path)}"
+    blob = _blob_sha(draft.data)
+    current = client.get(url, {"ref": draft.branch})
+    if current is not None and current.get("sha") == blob:
+        return False
+    verb = "Update" if current is not None else "Add"
+    message = f"{verb} draft pathway from PFOCR figure {draft.figid}"
+    body = {
+        "message": f"{message}\n\nMade by pfocr2gpml {__version__}.",
+        "content": base64.b64encode(draft.data).decode("ascii"),
+        "branch": draft.branch,
+    }
+    if current is not None:
+        body["sha"] = str(current.get("sha"))
+    reply = client.send("PUT", url, body=body)
+    if reply.status in (409, 422):  # a retried PUT that had gone through, or another push meanwhile
+        again = client.get(url, {"ref": draft.branch})
+        if again is not None and again.get("sha") == blob:
+            return True
+    if reply.status >= 300:
+        raise client.error("PUT", url, reply)
+    return True
+
+
+def _blob_sha(data: bytes) -> str:
+    """Git's blob id for ``data``: what the contents API reports as a file's ``sha``."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+def _ledger_get(folder: Path, figid: str) -> tuple[str, str, str, str] | None:
+    """(sha256, repo, pr_url, state) recorded for ``figid``, if the ledger has it."""
+    db = folder / LEDGER_NAME
+    if not db.is_file():
+        return None
+    try:
+        with contextlib.closing(sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)) as con:
+            sql = "SELECT sha256, repo, pr_url, state FROM pushes WHERE figid = ?"
+            row = con.execute(sql, (figid,)).fetchone()
+    except sqlite3.Error:  # no pushes table yet, or an unreadable file: push as if unrecorded
+        return None
+    return (str(row[0]), str(row[1]), str(row[2] or ""), str(row[3])) if row else None
+
+
+def _ledger_put(draft: _Draft, options: PushOptions, pr_url: str, state: str) -> None:
+    if options.dry_run:
+        return
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    row = (draft.figid, draft.sha256, options.repo, draft.branch, pr_url, state, now)
+    try:
+        with contextlib.closing(sqlite3.connect(draft.path.parent / LEDGER_NAME, timeout=30)) as con, con:
+            con.execute(_LEDGER_TABLE)
+            con.execute("INSERT OR REPLACE INTO pushes VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+    except sqlite3.Error as exc:
+        log.warning("%s: cannot record the push in %s: %s", draft.figid, LEDGER_NAME, exc)
