@@ -363,7 +363,7 @@ def test_page_in_headless_chromium(browser: Any, site: dict[str, Any], tmp_path:
     _choose(driver, "status", "")
 
     organisms = Counter(f["organism"] for f in figures)
-    name = min(organisms, key=lambda o: (organisms[o], o == ""))
+    name = min((o for o in organisms if o), key=lambda o: (organisms[o], o))
     option = (
         "return [...document.querySelectorAll('#organism option')].find(o => o.text.startsWith(arguments[0]))"
     )
