@@ -252,3 +252,16 @@ def test_odd_files_still_render() -> None:
     lines = [g for g in svg.iter(SVG + "g") if g.get("class") == "interaction"]
     assert len(lines) == 2, "the line whose end is nowhere is left out, the anchor cycle is broken"
     assert sum(r.get("class") == "group" for r in svg.iter(SVG + "rect")) == 1
+
+
+def test_sample_drafts_render_faithfully(tmp_path: Path) -> None:
+    """The drafts of samples/ render: well-formed, one text per node label, every node in the viewBox."""
+    from converter.pipeline import convert_record
+
+    from .conftest import SAMPLES
+
+    samples = sorted(SAMPLES.glob("PMC*.md"))
+    assert len(samples) == 3
+    for record in samples:
+        draft = convert_record(record, tmp_path).output
+        check_rendering(draft, render_svg(draft))
