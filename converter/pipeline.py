@@ -11,7 +11,7 @@ from lxml import etree
 
 from .draft import DraftOptions, build_pathway
 from .errors import SchemaError
-from .gpml import serialize, to_tree, write_bytes_atomic
+from .gpml import parse_gpml, to_gpml, write_bytes_atomic
 from .mapping import RecordMapping, Unmapped, map_record
 from .records import FigureRecord, read_record
 from .validate import Finding, validate_tree
@@ -83,8 +83,8 @@ def draft_gpml(record: FigureRecord, options: ConvertOptions) -> Draft:
     """Map, build, serialise and validate a record's draft; SchemaError if an error-level rule fails."""
     mapping = map_record(record, options.organism)
     pathway = build_pathway(record, mapping, options.draft)
-    tree = to_tree(pathway)
-    data = serialize(tree)
+    data = to_gpml(pathway)
+    tree = parse_gpml(data)
     findings = validate_tree(tree, "all", name=record.figid, raw=data)
     errors = [f for f in findings if f.severity == "error"]
     if errors:

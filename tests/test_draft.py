@@ -148,3 +148,18 @@ def test_any_size_is_valid(n: int) -> None:
     assert XSD.validate(tree), XSD.error_log
     root = tree.getroot()
     assert len(root.findall("g:DataNode", NS)) == n + 1
+
+
+def test_markup_in_text_round_trips_as_text() -> None:
+    """Quotes, angle brackets, ampersands and line breaks come back exactly as text, never as markup."""
+    nasty = "A <b>\"title\"</b> & 'more'\n<script>alert(1)</script>\tend"
+    record = replace(RECORD, title=nasty, caption=nasty)
+    genes = (Term("gene", 'G"<&>', Xref("Entrez Gene", "1"), (nasty,)),)
+    root = _tree(record, replace(MAPPING, genes=genes)).getroot()
+    assert root.get("Name") == nasty
+    node = root.find("g:DataNode", NS)
+    assert node is not None and node.get("TextLabel") == 'G"<&>'
+    assert node.findtext("g:Comment", namespaces=NS) == f"OCR lexicon match: {nasty}"
+    description = root.findtext("g:Comment[@Source='WikiPathways-description']", namespaces=NS) or ""
+    assert description.startswith(" ".join(nasty.split()))  # the caption's white space is folded
+    assert not list(root.iter("{*}script", "{*}b"))
