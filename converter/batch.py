@@ -23,7 +23,7 @@ from .draft import figure_url, pfocr_url
 from .errors import ConverterError
 from .gpml import write_bytes_atomic
 from .pipeline import LEDGER_NAME, ConvertOptions, draft_gpml, output_path
-from .records import find_tables, read_record
+from .records import read_record
 from .render import render_svg
 
 __all__ = ["LEDGER_NAME", "Outcome", "iter_sources", "read_outcomes", "run_batch", "write_reports"]
@@ -118,8 +118,8 @@ def _convert_one(source: str, old_input: str, old_output: str, old_name: str) ->
     path = Path(source)
     try:
         record = read_record(path)
-        tables = find_tables(path, record.figid)
-        fingerprint = _worker_state["fingerprint"] + b"".join(t.read_bytes() for t in tables.values())
+        tables = b"".join(Path(table).read_bytes() for table in record.table_paths)
+        fingerprint = _worker_state["fingerprint"] + tables
         input_sha, _ = _input_hash(path, fingerprint)
         target = output_path(outdir, record.figid)
         if old_input == input_sha and old_name == target.name and _intact(target, old_output):

@@ -101,6 +101,7 @@ class FigureRecord:
     genes: tuple[GeneRow, ...] | None = None
     chemicals: tuple[ChemicalRow, ...] | None = None
     diseases: tuple[DiseaseRow, ...] | None = None
+    table_paths: tuple[str, ...] = ()  # the table files read, for provenance and change detection
 
 
 def value(raw: object) -> str:
@@ -368,4 +369,4 @@ def read_record(path: Path, tables: Mapping[str, Path] | None = None, find: bool
     if not paths:
         return record
     loaded: dict[str, Any] = {kind: read_table(table, kind) for kind, table in paths.items()}
-    return replace(record, **loaded)
+    return replace(record, **loaded, table_paths=tuple(str(p) for p in paths.values()))
