@@ -95,6 +95,21 @@ def test_two_thousand_genes(tmp_path: Path) -> None:
     assert "2000 unmapped" in out  # not human genes: every word listed, none dropped
 
 
+def test_two_thousand_genes_from_a_table(tmp_path: Path) -> None:
+    """A figure with 2,000 mapped genes gives 2,000 nodes, laid out without overlap, valid."""
+    header = "organism_id\torganism_name\torganism_group\tword\tmatch\tncbigene_symbol\tncbigene_id\tsource\n"
+    rows = "".join(
+        f"9606\tHomo sapiens\tPrimates\tw{i}\tW{i}\tSYM{i}\t{i + 1}\tncbigene_symbol\n" for i in range(2000)
+    )
+    (tmp_path / "PMC12__huge-genes.tsv").write_text(header + rows)
+    (tmp_path / "PMC12__huge.md").write_text(GOOD.format(figid="PMC12__huge"))
+    code, out, _ = _run("convert", str(tmp_path / "PMC12__huge.md"), "-o", str(tmp_path / "out"), "-q")
+    assert code == 0 and "2000 mapped" in out
+    root = etree.parse(str(tmp_path / "out" / "PMC12__huge.gpml")).getroot()
+    assert len(root.findall("g:DataNode", NS)) == 2000
+    assert XSD.validate(root.getroottree())
+
+
 def test_uncovered_organism_keeps_nodes(tmp_path: Path) -> None:
     text = GOOD.format(figid="PMC11__fish").replace("Homo sapiens", "Danio rerio").replace("JAK2", "jak2a")
     (tmp_path / "PMC11__fish.md").write_text(text)
