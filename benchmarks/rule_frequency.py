@@ -55,8 +55,8 @@ def main() -> None:
         clean = 0
         for _, found in validate_paths(files, "all"):
             clean += not found
-            for rule in {f.rule for f in found}:
-                pathways[rule] += 1
+            for rule_id in {f.rule for f in found}:
+                pathways[rule_id] += 1
             for finding in found:
                 findings[finding.rule] += 1
                 causes[finding.rule][cause(finding)] += 1
