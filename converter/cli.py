@@ -141,8 +141,7 @@ def validate(
     format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
 ) -> None:
     """Check GPML against the GPML 2013a schema and WikiPathways' submission rules."""
-    from .validate import RULE_SETS, has_errors, iter_gpml_paths
-    from .validate import validate as validate_file
+    from .validate import RULE_SETS, has_errors, iter_gpml_paths, validate_paths
 
     if rules not in RULE_SETS:
         raise _usage(f"--rules must be one of {', '.join(RULE_SETS)}")
@@ -153,9 +152,9 @@ def validate(
         raise _usage(f"{missing[0]}: no such file or folder")
     findings = []
     files = 0
-    for path in iter_gpml_paths(paths):
+    for _, found in validate_paths(iter_gpml_paths(paths), rules):
         files += 1
-        findings.extend(validate_file(path, rules))
+        findings.extend(found)
     if format == "json":
         payload = {"files": files, "findings": [f.__dict__ for f in findings]}
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
