@@ -91,11 +91,11 @@ def _listed(lines: Iterable[str]) -> Iterator[Path]:
             yield Path(text)
 
 
-def _input_hash(path: Path, fingerprint: bytes) -> tuple[str, bytes]:
-    data = path.read_bytes()
+def _input_hash(path: Path, fingerprint: bytes) -> str:
+    """What a conversion depends on: options and tool version, tables, and the record's bytes."""
     digest = hashlib.sha256(fingerprint)
-    digest.update(data)
-    return digest.hexdigest(), data
+    digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 # --- the worker side -------------------------------------------------------------------------------
@@ -120,7 +120,7 @@ def _convert_one(source: str, old_input: str, old_output: str, old_name: str) ->
         record = read_record(path)
         tables = b"".join(Path(table).read_bytes() for table in record.table_paths)
         fingerprint = _worker_state["fingerprint"] + tables
-        input_sha, _ = _input_hash(path, fingerprint)
+        input_sha = _input_hash(path, fingerprint)
         target = output_path(outdir, record.figid)
         if old_input == input_sha and old_name == target.name and _intact(target, old_output):
             return Outcome(source, "skipped", record.figid, input_sha256=input_sha, output_sha256=old_output)
@@ -130,6 +130,9 @@ def _convert_one(source: str, old_input: str, old_output: str, old_name: str) ->
             write_bytes_atomic(render_svg(draft.tree), outdir / PREVIEWS / f"{record.figid}.svg")
     except (ConverterError, OSError, ValueError) as exc:
         message = str(exc) if str(exc).startswith(source) else f"{source}: {exc}"
+        return Outcome(source, "failed", error=message, seconds=time.perf_counter() - started)
+    except Exception as exc:  # a worker is a boundary too: one record's bug must not stop the others
+        message = f"{source}: unexpected {type(exc).__name__}: {exc}"
         return Outcome(source, "failed", error=message, seconds=time.perf_counter() - started)
     return Outcome(
         source,
