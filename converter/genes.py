@@ -21,7 +21,16 @@ from importlib.resources import files
 from .errors import MappingError
 from .model import Xref
 
-__all__ = ["ORGANISMS", "Gene", "GeneIndex", "Resolution", "covered", "gene_index", "resolve_keywords"]
+__all__ = [
+    "ORGANISMS",
+    "Gene",
+    "GeneIndex",
+    "Resolution",
+    "covered",
+    "gene_index",
+    "non_gene_category",
+    "resolve_keywords",
+]
 
 #: Scientific name -> short name used in the data file names (``genes-<short>.tsv.gz``).
 ORGANISMS: dict[str, str] = {"Homo sapiens": "human", "Mus musculus": "mouse", "Rattus norvegicus": "rat"}
@@ -91,6 +100,11 @@ def _not_genes() -> dict[str, str]:
         if cells[0]:
             words[cells[0].casefold()] = cells[1] if len(cells) > 1 else "other"
     return words
+
+
+def non_gene_category(word: str) -> str:
+    """The category of a curated common non-gene word (``ATP`` → ``chemical``), or ``""``."""
+    return _not_genes().get(word.strip().casefold(), "")
 
 
 class GeneIndex:

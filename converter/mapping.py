@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .genes import covered, gene_index, resolve_keywords
+from .genes import covered, gene_index, non_gene_category, resolve_keywords
 from .model import Xref
 from .records import ChemicalRow, DiseaseRow, FigureRecord, GeneRow
 
@@ -135,19 +135,7 @@ def _genes_from_table(rows: Sequence[GeneRow], organism: str, unmapped: list[Unm
 def _genes_from_keywords(words: Sequence[str], organism: str, unmapped: list[Unmapped]) -> list[Term]:
     """Resolve keywords offline; for an organism without an embedded table, keep gene-like words bare."""
     if not covered(organism):
-        reason = f"kept without identifier: the offline gene table does not cover {organism}"
-        terms = []
-        for word in words:
-            if _WORDY.search(word):
-                unmapped.append(
-                    Unmapped(
-                        word, "keyword", "not a gene symbol (chemical or disease words need PFOCR tables)"
-                    )
-                )
-            else:
-                terms.append(Term("gene", word, None, (word,)))
-                unmapped.append(Unmapped(word, "gene", reason))
-        return terms
+        return _bare_genes(words, organism, unmapped)
     index = gene_index(organism)
     by_symbol: dict[str, Term] = {}
     for resolution in resolve_keywords(words, index):
@@ -160,6 +148,24 @@ def _genes_from_keywords(words: Sequence[str], organism: str, unmapped: list[Unm
         else:
             by_symbol[gene.symbol] = Term("gene", gene.symbol, gene.xref, (resolution.word,))
     return list(by_symbol.values())
+
+
+def _bare_genes(words: Sequence[str], organism: str, unmapped: list[Unmapped]) -> list[Term]:
+    """Keep gene-like keywords as nodes without identifier; say why each is not annotated."""
+    kept = f"kept without identifier: the offline gene table does not cover {organism}"
+    terms = []
+    for word in words:
+        category = non_gene_category(word)
+        if category:
+            unmapped.append(Unmapped(word, "keyword", f"common non-gene word ({category})"))
+        elif _WORDY.search(word):
+            unmapped.append(
+                Unmapped(word, "keyword", "not a gene symbol (chemical or disease words need PFOCR tables)")
+            )
+        else:
+            terms.append(Term("gene", word, None, (word,)))
+            unmapped.append(Unmapped(word, "gene", kept))
+    return terms
 
 
 def _grouped(

@@ -232,3 +232,14 @@ def test_push_without_token_is_one_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["push", str(tmp_path)], env={"GITHUB_TOKEN": "", "GH_TOKEN": ""})
     assert result.exit_code == 1
     assert result.stderr.startswith("error: no GitHub token") and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_uncovered_organism_drops_common_non_gene_words(tmp_path: Path) -> None:
+    text = GOOD.format(figid="PMC13__fly").replace("Homo sapiens", "Drosophila melanogaster")
+    text = text.replace("  - STAT3\n", "  - STAT3\n  - ATP\n  - cAMP\n")
+    (tmp_path / "PMC13__fly.md").write_text(text)
+    code, out, _ = _run("convert", str(tmp_path / "PMC13__fly.md"), "-o", str(tmp_path))
+    assert code == 0
+    assert "unmapped keyword 'ATP': common non-gene word (chemical)" in out
+    root = etree.parse(str(tmp_path / "PMC13__fly.gpml")).getroot()
+    assert {n.get("TextLabel") for n in root.iterfind("g:DataNode", NS)} == {"JAK2", "STAT3"}
