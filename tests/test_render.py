@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import time
 from collections import Counter
@@ -29,6 +30,14 @@ def _svg(data: bytes) -> etree._Element:
     return root
 
 
+def _as_lxml_writes_it(svg: etree._Element) -> bytes:
+    """The document as lxml serialises it, each label line set as text (an empty one is <tspan></tspan>)."""
+    svg = copy.deepcopy(svg)
+    for span in svg.iter(SVG + "tspan"):
+        span.text = span.text or ""
+    return etree.tostring(svg, xml_declaration=True, encoding="UTF-8")
+
+
 def _view_box(svg: etree._Element) -> tuple[float, float, float, float]:
     x, y, w, h = (float(v) for v in svg.get("viewBox", "").split())
     return x, y, w, h
@@ -49,6 +58,7 @@ def _node_texts(svg: etree._Element, kind: str) -> list[str]:
 def check_rendering(gpml: Path, data: bytes) -> etree._Element:
     """Everything a rendering of any pathway must satisfy, checked against the GPML itself."""
     svg, pathway = _svg(data), etree.parse(str(gpml)).getroot()
+    assert _as_lxml_writes_it(svg) == data, f"{gpml.name}: the markup is what lxml would write, byte for byte"
     assert svg.findtext(SVG + "title") == (pathway.get("Name", "").strip() or "Untitled pathway")
     for kind in ("DataNode", "Label"):
         labels = [
@@ -265,3 +275,43 @@ def test_sample_drafts_render_faithfully(tmp_path: Path) -> None:
     for record in samples:
         draft = convert_record(record, tmp_path).output
         check_rendering(draft, render_svg(draft))
+
+
+#: Every kind of character that needs escaping, in each place where text from the file lands in the SVG.
+AWKWARD = """<Pathway xmlns="http://pathvisio.org/GPML/2013a"
+  Name=" A &amp; B &lt;i&gt;&quot;x&quot;&#9;]]&gt;&#10;&#13;β-catenin 𝛽 "
+  Organism="Mus &quot;musculus&quot; &amp; co">
+  <Graphics BoardWidth="300" BoardHeight="200"/>
+  <DataNode TextLabel="a&amp;b &lt;c&gt; &quot;d&quot;&#9;e&#13;&#10;&#10;f" GraphId="n1" Type="GeneProduct">
+    <Graphics CenterX="60" CenterY="40" Width="80" Height="40" FontName="&quot;&gt;&lt;Ärial"
+      Valign="Middle"/>
+  </DataNode>
+  <Label TextLabel="link" GraphId="l1" Href=" https://example.org/?a=1&amp;b=&quot;2&quot;&lt;&#9;x ">
+    <Graphics CenterX="200" CenterY="40" Width="80" Height="20"/>
+  </Label>
+  <Label TextLabel=" " GraphId="l2"><Graphics CenterX="200" CenterY="90" Width="80" Height="20"/></Label>
+</Pathway>""".encode()
+
+
+def test_text_from_the_file_is_escaped_wherever_it_lands(tmp_path: Path) -> None:
+    """Quotes, ampersands, angle brackets, tabs, CR/LF and non-ASCII survive as text and attribute values."""
+    gpml = tmp_path / "awkward.gpml"
+    gpml.write_bytes(AWKWARD)
+    data = render_svg(gpml)
+    svg = check_rendering(gpml, data)
+    pathway = etree.fromstring(AWKWARD)
+    assert svg.findtext(SVG + "title") == pathway.get("Name", "").strip()
+    assert svg.findtext(SVG + "text/" + SVG + "tspan") == 'Mus "musculus" & co'
+    assert _node_texts(svg, "datanode") == ['a&b <c> "d"\te\n\nf']
+    assert [a.get("href") for a in svg.iter(SVG + "a")] == ['https://example.org/?a=1&b="2"<\tx']
+    label = svg.find(f".//{SVG}g[@class='datanode']/{SVG}text")
+    assert label is not None and label.get("font-family") == "Ärial, Arial, Helvetica, sans-serif"
+    assert b'<g class="label"/>' in data, "a label with nothing to draw is an empty group, as lxml writes it"
+
+
+def test_escaping_keeps_markup_out_and_forbidden_characters_out() -> None:
+    from converter.render import _esc
+
+    assert _esc('<a href="x">&\t\n\r') == "&lt;a href=&quot;x&quot;&gt;&amp;&#9;&#10;&#13;"
+    assert _esc('<a href="x">&\t\n\r', text=True) == '&lt;a href="x"&gt;&amp;\t\n&#13;'
+    assert _esc("a\x00b\x1fc\ud800d\ufffe") == "a\ufffdb\ufffdc\ufffdd\ufffd", "XML forbids these"

@@ -1,0 +1,367 @@
+"""Geometry of a GPML 2013a pathway for its SVG preview: boxes, line routes, outlines and number format.
+
+Example: in WP1 an Interaction from HMGCR's right edge (RelX=1) to an Anchor halfway along another line
+gets its route from ``Scene(root).route(line)``; ``Route.path()`` is the SVG path of that route. Nothing
+here writes markup: render.py turns what this module measures into SVG.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Mapping
+from itertools import pairwise
+from typing import NamedTuple, cast
+
+from lxml import etree
+
+from .gpml import GPML_NS
+
+__all__ = [
+    "OUTLINES", "RECTANGLE", "Box", "Outline", "Point", "Route", "Scene", "attributes", "box_of", "fmt",
+    "fmt_point", "num", "rect",
+]  # fmt: skip
+
+_G = f"{{{GPML_NS}}}"
+_GRAPHICS = _G + "Graphics"
+_GROUP_PAD = 8.0  # PathVisio draws a group this far outside its members
+_STUB = 20.0  # how far an elbow line runs out of a box before it turns back
+
+Point = complex  # x + y*1j in pathway coordinates: sums, differences and distances come for free
+
+
+class Box(NamedTuple):
+    """An axis-aligned rectangle in pathway coordinates (top-left corner and size)."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def centre(self) -> Point:
+        return complex(self.x + self.w / 2, self.y + self.h / 2)
+
+    def at(self, rel: Point) -> Point:
+        """The point at GPML relative coordinates: 0 is the centre, 1+1j the bottom-right corner."""
+        return self.centre + complex(rel.real * self.w / 2, rel.imag * self.h / 2)
+
+    def union(self, *others: Box) -> Box:
+        """The box around this one and the others (added one by one, as the rounding of w and h shows)."""
+        x, y, w, h = self
+        for ox, oy, ow, oh in others:
+            left, top = min(x, ox), min(y, oy)
+            x, y, w, h = left, top, max(x + w, ox + ow) - left, max(y + h, oy + oh) - top
+        return Box(x, y, w, h)
+
+    def grow(self, pad: float) -> Box:
+        return Box(self.x - pad, self.y - pad, self.w + 2 * pad, self.h + 2 * pad)
+
+
+@functools.lru_cache(maxsize=4096)  # the same few sizes and positions recur all over a pathway
+def num(value: str | None, default: float = 0.0) -> float:
+    """A float attribute, or the default when it is absent or not a finite number."""
+    try:
+        number = float(value) if value is not None else default
+    except ValueError:
+        return default
+    return number if math.isfinite(number) else default
+
+
+@functools.lru_cache(maxsize=4096)
+def fmt(value: float) -> str:
+    """A coordinate for the SVG: two decimals at most, no trailing zeros, never '-0'."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def fmt_point(p: Point) -> str:
+    return f"{fmt(p.real)} {fmt(p.imag)}"
+
+
+def attributes(el: etree._Element) -> dict[str, str]:
+    """An element's attributes, read once: a dict answers get() several times faster than lxml does."""
+    return cast("dict[str, str]", dict(el.items()))  # str, not bytes: lxml decodes what it parses
+
+
+def box_of(gfx: Mapping[str, str]) -> Box | None:
+    """The box a Graphics element spans (CenterX/CenterY, Width/Height), or None without a centre."""
+    cx, cy = gfx.get("CenterX"), gfx.get("CenterY")
+    if cx is None or cy is None:
+        return None
+    w, h = max(num(gfx.get("Width")), 0.0), max(num(gfx.get("Height")), 0.0)
+    return Box(num(cx) - w / 2, num(cy) - h / 2, w, h)
+
+
+def _side(rel: Point) -> Point:
+    """The side of a box a line leaves from, as a unit direction (PathVisio's rule)."""
+    if abs(rel.real) > abs(rel.imag):
+        return 1 if rel.real > 0 else -1
+    return 1j if rel.imag > 0 else -1j
+
+
+def _dot(a: Point, b: Point) -> float:
+    return a.real * b.real + a.imag * b.imag
+
+
+def _clean(points: list[Point]) -> list[Point]:
+    """Drop repeated points and points in the middle of a straight run."""
+    out: list[Point] = []
+    for p in points:
+        if out and abs(p - out[-1]) < 1e-6:
+            continue
+        if len(out) >= 2:
+            u, v = out[-1] - out[-2], p - out[-1]
+            if abs(u.real * v.imag - u.imag * v.real) < 1e-6 and _dot(u, v) >= 0:
+                out[-1] = p
+                continue
+        out.append(p)
+    return out
+
+
+def _bend(a: Point, da: Point, b: Point, db: Point, around: bool) -> list[Point]:
+    """Orthogonal route from a (leaving along da) to b (entered along db); `around` turns the other way."""
+    across_a, across_b = da.real != 0, db.real != 0
+    if across_a == across_b and across_a != around:
+        mid_x = (a.real + b.real) / 2
+        return [a, complex(mid_x, a.imag), complex(mid_x, b.imag), b]
+    if across_a == across_b:
+        mid_y = (a.imag + b.imag) / 2
+        return [a, complex(a.real, mid_y), complex(b.real, mid_y), b]
+    return [a, complex(b.real, a.imag) if across_a != around else complex(a.real, b.imag), b]
+
+
+def _elbow(start: Point, ds: Point, end: Point, de: Point, waypoints: list[Point]) -> list[Point]:
+    """Corners of an elbow line; the file's waypoints mark the middles of its inner segments."""
+    if waypoints:
+        points, across, cur = [start], ds.real != 0, start
+        for w in waypoints:
+            cur = complex(w.real, cur.imag) if across else complex(cur.real, w.imag)
+            points.append(cur)
+            across = not across
+        return _clean([*points, complex(end.real, cur.imag) if across else complex(cur.real, end.imag), end])
+    direct = _clean(_bend(start, ds, end, de, around=False))
+    if len(direct) < 2 or (_dot(direct[1] - start, ds) >= 0 and _dot(end - direct[-2], de) <= 0):
+        return direct
+    return _clean([start, *_bend(start + ds * _STUB, ds, end + de * _STUB, de, around=True), end])
+
+
+def _curve(points: list[Point]) -> list[tuple[Point, Point, Point]]:
+    """PathVisio's curved connector: cubic pieces (control, control, end) through inner segment middles."""
+    pieces, prev = [], points[0]
+    for a, b in pairwise(points[1:-1]):
+        pieces.append((prev, a, (a + b) / 2))
+        prev = (a + b) / 2
+    return [*pieces, (points[-2], points[-1], points[-1])]
+
+
+class Route(NamedTuple):
+    """How one line is drawn: its corner points, and whether it curves through them."""
+
+    points: list[Point]
+    curved: bool
+
+    def path(self) -> str:
+        if self.curved and len(self.points) > 2:
+            pieces = "".join(
+                f"C{fmt_point(c1)} {fmt_point(c2)} {fmt_point(end)}" for c1, c2, end in _curve(self.points)
+            )
+        else:
+            pieces = "".join(f"L{fmt_point(p)}" for p in self.points[1:])
+        return f"M{fmt_point(self.points[0])}{pieces}"
+
+    def flat(self) -> list[Point]:
+        """The route as a polyline (curves sampled), for anchors and extents."""
+        if not self.curved or len(self.points) <= 2:
+            return self.points
+        out = [self.points[0]]
+        for c1, c2, end in _curve(self.points):
+            p0 = out[-1]
+            out += [(1 - t) ** 3 * p0 + 3 * (1 - t) ** 2 * t * c1 + 3 * (1 - t) * t * t * c2 + t**3 * end
+                    for t in (i / 8 for i in range(1, 9))]  # fmt: skip
+        return out
+
+    def along(self, position: float) -> tuple[Point, Point]:
+        """The point at a fraction of the line's length (where an Anchor sits) and the direction there."""
+        flat, heading = self.flat(), 1 + 0j
+        left = max(0.0, min(1.0, position)) * sum(abs(b - a) for a, b in pairwise(flat))
+        for a, b in pairwise(flat):
+            if abs(b - a) > 0:
+                heading = (b - a) / abs(b - a)
+                if left <= abs(b - a):
+                    return a + heading * left, heading
+            left -= abs(b - a)
+        return flat[-1], heading
+
+
+class Scene:
+    """Geometry of one pathway: boxes by GraphId, group boxes by GroupId, line routes on demand.
+
+    `graphics` maps each element to its Graphics; `placed` keeps, for every DataNode, Label, Shape and
+    Group with a box, its Graphics attributes (a dict, read once) and box, for drawing it. Elements as
+    keys are safe: a dict holds their lxml proxies, and lxml hands out the same proxy while one is alive.
+    """
+
+    def __init__(self, root: etree._Element) -> None:
+        self.boxes: dict[str, Box] = {}
+        self.groups: dict[str, tuple[Box, float]] = {}  # box and a z-order just below the members
+        self.members: dict[str, list[etree._Element]] = {}
+        self.anchors: dict[str, tuple[etree._Element, float]] = {}
+        self.graphics: dict[etree._Element, etree._Element] = {}
+        self.placed: dict[etree._Element, tuple[dict[str, str], Box]] = {}
+        self._routes: dict[etree._Element, Route | None] = {}
+        for graphics in root.iter(_GRAPHICS):  # one pass instead of a find() per element
+            if (parent := graphics.getparent()) is not None:
+                self.graphics.setdefault(parent, graphics)
+        for el in root.iterchildren(_G + "DataNode", _G + "Label", _G + "Shape", _G + "Group"):
+            gfx = self.graphics.get(el)
+            attrs = attributes(gfx) if gfx is not None else {}
+            if group_ref := el.get("GroupRef"):
+                self.members.setdefault(group_ref, []).append(el)
+            if (box := box_of(attrs)) is not None:
+                self.placed[el] = attrs, box
+                if graph_id := el.get("GraphId"):
+                    self.boxes[graph_id] = box
+        for state in root.iterchildren(_G + "State"):
+            if state.get("GraphId") and (box := self.state_box(state)) is not None:
+                self.boxes[state.get("GraphId", "")] = box
+        for group in root.iterchildren(_G + "Group"):
+            if (found := self.group(group.get("GroupId", ""), set())) and group.get("GraphId"):
+                self.boxes[group.get("GraphId", "")] = found[0]
+        for line in root.iterchildren(_G + "Interaction", _G + "GraphicalLine"):
+            for gfx in line.iterchildren(_GRAPHICS):
+                for anchor in gfx.iterchildren(_G + "Anchor"):
+                    if (anchor_id := anchor.get("GraphId")) is not None:
+                        self.anchors[anchor_id] = (line, num(anchor.get("Position"), 0.5))
+
+    def state_box(self, state: etree._Element) -> Box | None:
+        """A State sits on its DataNode at RelX/RelY, with its own width and height."""
+        parent, gfx = self.boxes.get(state.get("GraphRef", "")), self.graphics.get(state)
+        if parent is None or gfx is None:
+            return None
+        w, h = max(num(gfx.get("Width")), 0.0), max(num(gfx.get("Height")), 0.0)
+        centre = parent.at(complex(num(gfx.get("RelX")), num(gfx.get("RelY"))))
+        return Box(centre.real - w / 2, centre.imag - h / 2, w, h)
+
+    def group(self, group_id: str, seen: set[str]) -> tuple[Box, float] | None:
+        """Bounds of a group's members (nested groups included) plus padding, and a z just below them."""
+        if group_id in self.groups or group_id in seen or not group_id:
+            return self.groups.get(group_id)
+        seen.add(group_id)
+        found: list[tuple[Box, float]] = []
+        for member in self.members.get(group_id, []):
+            if member.tag == _G + "Group":
+                found += filter(None, [self.group(member.get("GroupId", ""), seen)])
+            elif member in self.placed:
+                attrs, box = self.placed[member]
+                found.append((box, num(attrs.get("ZOrder"))))
+        if not found:
+            return None
+        bounds = found[0][0].union(*(box for box, _z in found[1:]))
+        self.groups[group_id] = bounds.grow(_GROUP_PAD), min(z for _b, z in found) - 0.5
+        return self.groups[group_id]
+
+    def place(self, point: etree._Element) -> tuple[Point | None, Point | None]:
+        """Where a line point sits (on the element it references, else at its X/Y), and its box side."""
+        ref, rel = point.get("GraphRef", ""), complex(num(point.get("RelX")), num(point.get("RelY")))
+        if ref in self.boxes:
+            return self.boxes[ref].at(rel), _side(rel)
+        if ref in self.anchors and (route := self.route(self.anchors[ref][0])) is not None:
+            return route.along(self.anchors[ref][1])[0], None
+        if point.get("X") is None or point.get("Y") is None:
+            return None, None
+        return complex(num(point.get("X")), num(point.get("Y"))), None
+
+    def free_side(self, point: etree._Element, at: Point, other: Point) -> Point:
+        """Side of a line end not on a box: across the line it is anchored to, else facing the other end."""
+        anchor = self.anchors.get(point.get("GraphRef", ""))
+        route = self._routes.get(anchor[0]) if anchor else None
+        if anchor is None or route is None:
+            return _side(other - at)
+        normal = route.along(anchor[1])[1] * 1j
+        return _side(normal if _dot(normal, other - at) >= 0 else -normal)
+
+    def route(self, line: etree._Element) -> Route | None:
+        """The drawn route of an Interaction or GraphicalLine, or None when its ends cannot be placed."""
+        if line in self._routes:
+            return self._routes[line]
+        self._routes[line] = None  # an anchor chain that loops back falls back to the points' X/Y
+        gfx = self.graphics.get(line)
+        if gfx is None or len(points := list(gfx.iterchildren(_G + "Point"))) < 2:
+            return None
+        (start, ds), (end, de) = self.place(points[0]), self.place(points[-1])
+        if start is None or end is None:
+            return None
+        middle = [
+            complex(num(p.get("X")), num(p.get("Y"))) for p in points[1:-1] if p.get("X") and p.get("Y")
+        ]
+        kind = gfx.get("ConnectorType", "Straight")
+        if kind in ("Elbow", "Curved"):
+            ds, de = ds or self.free_side(points[0], start, end), de or self.free_side(points[-1], end, start)
+            corners = _elbow(start, ds, end, de, middle)
+        else:
+            corners = _clean([start, *middle, end]) if kind == "Segmented" else [start, end]
+        self._routes[line] = Route(corners if len(corners) > 1 else [start, end], kind == "Curved")
+        return self._routes[line]
+
+
+class Outline(NamedTuple):
+    """How a ShapeType is drawn: the SVG element, its geometry attributes for a box, whether it is open."""
+
+    tag: str
+    geometry: Callable[[Box], str]
+    open: bool = False  # an open outline (a brace, an arc) is never filled
+
+
+def rect(b: Box, radius: float = 0.0) -> str:
+    """The geometry attributes of a rectangle (rounded when radius is not 0), as markup."""
+    corner = f' rx="{fmt(radius)}"' if radius else ""
+    return f'x="{fmt(b.x)}" y="{fmt(b.y)}" width="{fmt(b.w)}" height="{fmt(b.h)}"{corner}'
+
+
+def _rounded(limit: float, share: float = 4) -> Outline:
+    return Outline("rect", lambda b: rect(b, min(limit, b.w / share, b.h / share)))
+
+
+def _ellipse(b: Box) -> str:
+    c = b.centre
+    return f'cx="{fmt(c.real)}" cy="{fmt(c.imag)}" rx="{fmt(b.w / 2)}" ry="{fmt(b.h / 2)}"'
+
+
+def _polygon(sides: int) -> Outline:
+    """A regular polygon in the box's ellipse with a corner pointing right (a Triangle points right)."""
+    turns = [
+        complex(math.cos(2 * math.pi * k / sides), math.sin(2 * math.pi * k / sides)) for k in range(sides)
+    ]
+    return Outline(
+        "polygon", lambda b: f'points="{" ".join(fmt_point(b.at(t)).replace(" ", ",") for t in turns)}"'
+    )
+
+
+def _path(draw: Callable[[Box, str, str], str]) -> Outline:
+    """An open outline drawn as a path; draw gets the box and the ellipse radii as text."""
+    return Outline("path", lambda b: f'd="{draw(b, fmt(b.w / 2), fmt(b.h / 2))}"', open=True)
+
+
+def _brace(b: Box, _rx: str, _ry: str) -> str:
+    q, c, top, bottom = min(b.h / 2, b.w / 4), b.centre, complex(b.centre.real, b.y), b.y + b.h
+    left, right = complex(b.x, c.imag), complex(b.x + b.w, c.imag)
+    xy = fmt_point
+    up = f"M{xy(complex(b.x, bottom))}Q{xy(left)} {xy(left + q)}H{fmt(c.real - q)}Q{xy(c)} {xy(top)}"
+    return f"{up}Q{xy(c)} {xy(c + q)}H{fmt(right.real - q)}Q{xy(right)} {xy(complex(right.real, bottom))}"
+
+
+RECTANGLE, _OVAL = Outline("rect", rect), Outline("ellipse", _ellipse)
+#: Outline of each ShapeType; any other name is drawn as a RECTANGLE.
+OUTLINES: dict[str, Outline] = {
+    "Rectangle": RECTANGLE, "RoundedRectangle": _rounded(10), "Mitochondria": _rounded(math.inf, 2),
+    "Oval": _OVAL, "Ellipse": _OVAL, "Circle": _OVAL, "Nucleus": _OVAL, "Vesicle": _OVAL,
+    "mim-phosphorylated": _OVAL, "mim-interaction": _OVAL,
+    "Triangle": _polygon(3), "Pentagon": _polygon(5), "Hexagon": _polygon(6), "Octagon": _polygon(8),
+    "Endoplasmic Reticulum": _rounded(20), "Golgi Apparatus": _rounded(20),
+    "Sarcoplasmic Reticulum": _rounded(20), "Cell": _rounded(20), "Brace": _path(_brace),
+    "Arc": _path(lambda b, rx, ry: f"M{fmt(b.x)} {fmt(b.centre.imag)}a{rx} {ry} 0 0 1 {fmt(b.w)} 0"),
+    "mim-degradation": _path(lambda b, rx, ry: f"M{fmt(b.x)} {fmt(b.centre.imag)}"
+                             f"a{rx} {ry} 0 1 1 {fmt(b.w)} 0a{rx} {ry} 0 1 1 {fmt(-b.w)} 0"
+                             f"m0 {fmt(b.h / 2)}l{fmt(b.w)} {fmt(-b.h)}"),
+}  # fmt: skip
