@@ -21,12 +21,20 @@ from typing import Any, TextIO
 from . import __version__
 from .draft import figure_url, pfocr_url
 from .errors import ConverterError
-from .gpml import write_bytes_atomic
+from .gpml import open_atomic, write_bytes_atomic
 from .pipeline import LEDGER_NAME, ConvertOptions, draft_gpml, output_path
 from .records import read_record
 from .render import render_svg
 
-__all__ = ["LEDGER_NAME", "Outcome", "iter_sources", "read_outcomes", "run_batch", "write_reports"]
+__all__ = [
+    "LEDGER_NAME",
+    "Outcome",
+    "iter_sources",
+    "read_outcomes",
+    "report_figures",
+    "run_batch",
+    "write_reports",
+]
 
 PREVIEWS = "previews"
 REPORT_JSON = "report.json"
@@ -366,22 +374,31 @@ TSV_COLUMNS = (
 )
 
 
-def write_reports(outdir: Path, totals: dict[str, Any], source: str) -> dict[str, Any]:
-    """Write ``report.json`` and ``report.tsv`` for the latest run; returns the report."""
-    figures = []
+def report_figures(outdir: Path) -> Iterator[dict[str, Any]]:
+    """The latest run's figures as report entries, streamed from the ledger (flat memory at any size)."""
+    previews = outdir / PREVIEWS
     for outcome in read_outcomes(outdir):
         entry = asdict(outcome)
-        entry["preview"] = (
-            f"previews/{outcome.figid}.svg" if (outdir / "previews" / f"{outcome.figid}.svg").exists() else ""
-        )
-        figures.append(entry)
+        has_preview = outcome.figid and (previews / f"{outcome.figid}.svg").exists()
+        entry["preview"] = f"{PREVIEWS}/{outcome.figid}.svg" if has_preview else ""
+        yield entry
+
+
+def write_reports(outdir: Path, totals: dict[str, Any], source: str) -> dict[str, Any]:
+    """Write ``report.json`` and ``report.tsv`` for the latest run, figure by figure.
+
+    Returns the report's header (tool, source, finished, totals); its figures are ``report_figures``.
+    """
     finished = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    report: dict[str, Any] = {"tool": f"pfocr2gpml {__version__}", "source": source, "finished": finished}
-    report["totals"] = totals
-    report["figures"] = figures
-    write_bytes_atomic(json.dumps(report, indent=1, ensure_ascii=False).encode(), outdir / REPORT_JSON)
-    lines = ["\t".join(TSV_COLUMNS)]
-    for entry in figures:
-        lines.append("\t".join(str(entry[c]).replace("\t", " ").replace("\n", " ") for c in TSV_COLUMNS))
-    write_bytes_atomic(("\n".join(lines) + "\n").encode(), outdir / REPORT_TSV)
-    return report
+    header: dict[str, Any] = {"tool": f"pfocr2gpml {__version__}", "source": source, "finished": finished}
+    header["totals"] = totals
+    with open_atomic(outdir / REPORT_JSON) as report, open_atomic(outdir / REPORT_TSV) as table:
+        report.write(json.dumps(header, ensure_ascii=False)[:-1].encode() + b', "figures": [')
+        table.write(("\t".join(TSV_COLUMNS) + "\n").encode())
+        for n, entry in enumerate(report_figures(outdir)):
+            report.write(b",\n" if n else b"\n")
+            report.write(json.dumps(entry, ensure_ascii=False).encode())
+            cells = (str(entry[c]).replace("\t", " ").replace("\n", " ") for c in TSV_COLUMNS)
+            table.write(("\t".join(cells) + "\n").encode())
+        report.write(b"\n]}\n")
+    return header

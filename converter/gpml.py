@@ -6,8 +6,9 @@ import contextlib
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from lxml import etree
 
@@ -20,6 +21,7 @@ __all__ = [
     "KNOWN_NAMESPACES",
     "MAX_GPML_BYTES",
     "RDF_NS",
+    "open_atomic",
     "parse_gpml",
     "to_gpml",
     "to_tree",
@@ -230,19 +232,26 @@ def to_tree(pathway: Pathway) -> etree._ElementTree:
     return parse_gpml(to_gpml(pathway))
 
 
-def write_bytes_atomic(data: bytes, path: Path) -> None:
-    """Write a file so that it appears whole or not at all (temporary file + rename in the same folder)."""
+@contextlib.contextmanager
+def open_atomic(path: Path) -> Iterator[BinaryIO]:
+    """A file to write that appears under ``path`` whole, when the block ends, or not at all."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.fchmod(fd, 0o644)  # mkstemp makes 0600; a draft is meant to be read by others
+        os.fchmod(fd, 0o644)  # mkstemp makes 0600; drafts and reports are meant to be read by others
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def write_bytes_atomic(data: bytes, path: Path) -> None:
+    """Write a file so that it appears whole or not at all (temporary file + rename in the same folder)."""
+    with open_atomic(path) as handle:
+        handle.write(data)
 
 
 def write_gpml(pathway: Pathway, path: Path) -> bytes:

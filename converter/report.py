@@ -157,10 +157,19 @@ def _row(figure: Mapping[str, Any], codes: dict[str, dict[str, int]]) -> list[An
 
 
 def _context(report: Mapping[str, Any]) -> dict[str, Any]:
-    """Everything the template needs, computed from the report."""
-    figures: list[Mapping[str, Any]] = [f for f in report.get("figures") or [] if isinstance(f, Mapping)]
+    """Everything the template needs, computed from the report in one pass over its figures.
+
+    ``figures`` may be any iterable (batch streams it from its ledger): only compact rows are kept.
+    """
     codes: dict[str, dict[str, int]] = {name: {} for name in CODED}
-    rows = [_row(figure, codes) for figure in figures]
+    rows, failures = [], []
+    for figure in report.get("figures") or ():
+        if not isinstance(figure, Mapping):
+            continue
+        rows.append(_row(figure, codes))
+        if _text(figure.get("status")) == "failed":
+            fields = ("figid", "source", "error")
+            failures.append({name: _text(figure.get(name)) for name in fields})
     values = {name: list(found) for name, found in codes.items()}
     count = {name: Counter(row[COLUMNS.index(name)] for row in rows) for name in CODED}
     status = {values["status"][code]: n for code, n in count["status"].items()}
@@ -184,11 +193,7 @@ def _context(report: Mapping[str, Any]) -> dict[str, Any]:
             ((code, values["organism"][code], n) for code, n in count["organism"].items()),
             key=lambda item: (not item[1], -item[2], item[1].lower()),
         ),
-        "failures": [
-            {"figid": _text(f.get("figid")), "source": _text(f.get("source")), "error": _text(f.get("error"))}
-            for f in figures
-            if _text(f.get("status")) == "failed"
-        ],
+        "failures": failures,
         "open_failures": _OPEN_FAILURES,
         "data": {
             "columns": COLUMNS,
