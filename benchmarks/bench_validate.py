@@ -1,8 +1,10 @@
 """Benchmark: `pfocr2gpml validate` beside libxml2's own `xmllint --noout --schema`, on the same GPML files.
 
-Each contender runs as one process over all files (xmllint gets every path on one command line; the validator
-runs in a fresh Python that imports the package and calls ``validate_paths``), timed wall-clock from process
-start to exit, best of ``--repeat`` interleaved rounds. Prints files, seconds, ratios, machine and date.
+Each contender runs as one process over all files, timed wall-clock from process start to exit: xmllint gets
+every path on one command line; the validator runs in a fresh Python that does what the ``validate`` command
+does (``validate_paths(iter_gpml_paths([folder]), rules)``, default workers: one process per CPU) without
+printing the findings. Rounds are interleaved, so that a busy moment on a shared machine hits every contender
+alike; the best round counts, the median is shown beside it. Prints machine, load, date, seconds and ratios.
 
 Usage:
     python benchmarks/bench_validate.py                       # the live WikiPathways corpus beside the repo
@@ -30,14 +32,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "wikipathways-gpml-c0aa5fd.tar.xz"
 
-# Runs in the child process: validate every file named on stdin, count findings per severity.
+# Runs in the child process as the validate command does, counting findings per severity instead of printing.
 CHILD = """
 import sys
 from pathlib import Path
-from converter.validate import validate_paths
-rules, workers = sys.argv[1], int(sys.argv[2])
+from converter.validate import iter_gpml_paths, validate_paths
+folder, rules, workers = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]) or None
 errors = warnings = 0
-for path, findings in validate_paths(map(Path, sys.stdin.read().splitlines()), rules, workers):
+for path, findings in validate_paths(iter_gpml_paths([folder]), rules, workers):
     for finding in findings:
         if finding.severity == "error":
             errors += 1
@@ -47,19 +49,19 @@ print(errors, warnings)
 """
 
 
-def gpml_files(corpus: Path, scratch: Path) -> list[Path]:
-    """The .gpml files of a folder, or of a tar archive unpacked into scratch."""
+def gpml_folder(corpus: Path, scratch: Path) -> Path:
+    """The corpus folder, or a tar archive unpacked into scratch."""
     if corpus.is_file():
         with tarfile.open(corpus) as archive:
             archive.extractall(scratch, filter="data")
-        corpus = scratch
-    return sorted(corpus.rglob("*.gpml"))
+        return scratch
+    return corpus
 
 
-def time_run(command: list[str], stdin: str = "") -> tuple[float, str]:
+def time_run(command: list[str]) -> tuple[float, str]:
     """Wall-clock seconds of one process, and its stdout."""
     start = time.perf_counter()
-    done = subprocess.run(command, input=stdin, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
     if done.returncode not in (0, 1, 3, 4):  # xmllint 3/4: invalid documents, a result and not a crash
         sys.exit(f"{command[0]} failed ({done.returncode}): {done.stderr[-500:]}")
@@ -86,40 +88,54 @@ def machine() -> str:
     )
 
 
+def load() -> str:
+    """The 1-minute load average: above zero before a run, other work shares the CPUs."""
+    return f"{os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "unknown"
+
+
+def run_rounds(folder: Path, repeat: int, workers: int) -> tuple[dict[str, list[float]], dict[str, str]]:
+    """Seconds per contender per round, and each validator contender's finding counts."""
+    files = sorted(map(str, folder.rglob("*.gpml")))
+    with resources.as_file(resources.files("converter.schemas").joinpath("GPML2013a.xsd")) as xsd:
+        contenders = {"xmllint": ["xmllint", "--noout", "--schema", str(xsd), *files]}
+        for rules in ("schema", "all"):
+            contenders[f"--rules {rules}"] = [sys.executable, "-c", CHILD, str(folder), rules, str(workers)]
+        times: dict[str, list[float]] = {name: [] for name in contenders}
+        counts: dict[str, str] = {}
+        for _ in range(repeat):  # interleaved, so that a busy moment hits every contender alike
+            for name, command in contenders.items():
+                seconds, counts[name] = time_run(command)
+                times[name].append(seconds)
+    return times, counts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS, help="folder or .tar.xz")
-    parser.add_argument("--repeat", type=int, default=3, help="interleaved rounds; the best counts")
-    parser.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1), help="validator threads")
+    parser.add_argument("--repeat", type=int, default=5, help="interleaved rounds; the best counts")
+    parser.add_argument("--workers", type=int, default=0, help="validator processes (0: as the CLI, per CPU)")
     args = parser.parse_args()
     if shutil.which("xmllint") is None:
         sys.exit("xmllint not found: apt-get install libxml2-utils")
-    times: dict[str, list[float]] = {}
-    counts: dict[str, str] = {}
+    load_before = load()
     with tempfile.TemporaryDirectory() as scratch:
-        files = gpml_files(args.corpus, Path(scratch))
+        folder = gpml_folder(args.corpus, Path(scratch))
+        files = list(folder.rglob("*.gpml"))
         megabytes = sum(f.stat().st_size for f in files) / 1e6
-        listing = "\n".join(map(str, files))
-        with resources.as_file(resources.files("converter.schemas").joinpath("GPML2013a.xsd")) as xsd:
-            contenders = {"xmllint": (["xmllint", "--noout", "--schema", str(xsd), *map(str, files)], "")}
-            for workers in sorted({1, args.workers}):
-                for rules in ("schema", "all"):
-                    command = [sys.executable, "-c", CHILD, rules, str(workers)]
-                    contenders[f"{rules}, {workers} thread{'s' * (workers > 1)}"] = (command, listing)
-            for _ in range(args.repeat):  # interleaved, so that a busy moment hits every contender alike
-                for name, (command, stdin) in contenders.items():
-                    seconds, counts[name] = time_run(command, stdin)
-                    times.setdefault(name, []).append(seconds)
+        times, counts = run_rounds(folder, args.repeat, args.workers)
     base = min(times["xmllint"])
+    workers = args.workers or "default (one per CPU)"
     print(f"date      {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}")
     print(f"machine   {machine()}")
-    print(f"corpus    {args.corpus}: {len(files)} files, {megabytes:.0f} MB")
+    print(f"load      {load_before} before, {load()} after (1-minute average)")
+    print(f"corpus    {args.corpus}: {len(files)} files, {megabytes:.0f} MB; validator workers: {workers}")
     print(f"rounds    {args.repeat}, interleaved; best (median) wall-clock seconds per process\n")
     for name, runs in times.items():
         found = "" if name == "xmllint" else "  {} errors, {} warnings".format(*counts[name].split())
-        ratio = min(runs) / base
+        best, median = min(runs), statistics.median(runs)
         print(
-            f"{name:<20} {min(runs):6.2f} s ({statistics.median(runs):5.2f})  {ratio:4.2f} x xmllint{found}"
+            f"{name:<16} {best:6.2f} s ({median:5.2f})  {best / base:4.2f} x xmllint "
+            f"({median / statistics.median(times['xmllint']):4.2f}){found}"
         )
 
 

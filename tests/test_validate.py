@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import multiprocessing
 import re
 import time
 from pathlib import Path
@@ -9,8 +11,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+import converter.rules as rules_module
 import converter.validate as validate_module
 from converter.datasources import datasources, lookup, problem, suggest
+from converter.rules import Report, check_submission
 from converter.validate import (
     RULE_SETS,
     RULES,
@@ -250,15 +254,86 @@ def test_iter_gpml_paths(tmp_path: Path) -> None:
     ]
 
 
-def test_validate_paths_keeps_order_with_threads(tmp_path: Path) -> None:
+def varied_files(folder: Path) -> list[Path]:
+    """One file per mutation, plus valid, malformed, UTF-16, other-version and missing files: 40 paths."""
+    contents = [mutate(old, new) for _, old, new, _ in MUTATIONS]
+    contents += [
+        VALID.read_bytes(),
+        TEXT.replace("</Pathway>", "").encode(),
+        TEXT.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16"),
+        b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+    ]
+    contents += [mutate(old, new) for _, old, new, _ in MUTATIONS[:7]]
     files = []
-    for i, (old, new, _) in enumerate(m[1:] for m in MUTATIONS[:8]):
-        path = tmp_path / f"m{i}.gpml"
-        path.write_bytes(mutate(old, new))
-        files.append(path)
-    sequential = [(p, validate(p)) for p in files]
-    assert list(validate_paths(files, workers=3)) == sequential
-    assert list(validate_paths(files, workers=1)) == sequential
+    for i, data in enumerate(contents):
+        files.append(folder / f"f{i:02}.gpml")
+        files[-1].write_bytes(data)
+    return [*files, folder / "absent.gpml"]
+
+
+RULE_SETS_FIRED = {"schema": {"schema"}, "submission": {"overlap"}, "all": {"schema", "overlap"}}
+
+
+def test_validate_paths_in_processes_matches_sequential(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = varied_files(tmp_path)
+    assert len(files) >= validate_module.MIN_FILES_FOR_PROCESSES
+    pools = []
+    context = validate_module._process_context
+
+    def counted() -> multiprocessing.context.BaseContext:
+        pools.append(1)
+        return context()
+
+    monkeypatch.setattr(validate_module, "_process_context", counted)
+    for rules in RULE_SETS:
+        sequential = [(p, validate(p, rules)) for p in files]
+        assert {f.rule for _, found in sequential for f in found} >= ({"file-read"} | RULE_SETS_FIRED[rules])
+        assert list(validate_paths(files, rules, workers=2)) == sequential
+        assert list(validate_paths(files, rules, workers=1)) == sequential
+    assert len(pools) == len(RULE_SETS)  # workers=2 used a pool each time, workers=1 never
+
+
+def test_validate_paths_runs_few_files_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = varied_files(tmp_path)[: validate_module.MIN_FILES_FOR_PROCESSES - 1]
+    monkeypatch.setattr(validate_module, "_process_context", lambda: pytest.fail("no pool for few files"))
+    assert list(validate_paths(files, workers=4)) == [(p, validate(p)) for p in files]
+    assert list(validate_paths([])) == []
+
+
+def _slow_validate(source: Path, rules: str = "all") -> list[Finding]:
+    time.sleep(0.01)
+    return _VALIDATE(source, rules)
+
+
+_VALIDATE = validate_module.validate
+
+
+def test_validate_paths_stops_early_without_waiting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = varied_files(tmp_path) * 50  # 2,000 files at 10 ms each: 10 s if the pool finished them all
+    monkeypatch.setattr(validate_module, "validate", _slow_validate)  # forked workers inherit it
+    start = time.perf_counter()
+    results = validate_paths(files, workers=2)
+    path, findings = next(results)
+    results.close()
+    assert path == files[0] and findings == validate(files[0])
+    assert time.perf_counter() - start < 5
+
+
+def test_rules_module_is_pure_and_below_validate() -> None:
+    """rules.py checks a tree and knows nothing of files, schemas or the validate module."""
+    source = ast.parse(Path(rules_module.__file__).read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(source) if isinstance(node, ast.ImportFrom)}
+    imported.update(
+        alias.name for node in ast.walk(source) if isinstance(node, ast.Import) for alias in node.names
+    )
+    assert imported.isdisjoint({"validate", "importlib", "os", "pathlib", "concurrent.futures"}), imported
+    tree = etree.fromstring(mutate(' Organism="Homo sapiens"', ""))
+    report = Report("draft")
+    check_submission(tree, report)
+    assert [(f.file, f.rule) for f in report.findings] == [("draft", "organism")]
+    assert validate_module.Finding is Finding and validate_module.RULES is rules_module.RULES
 
 
 def test_has_errors() -> None:

@@ -1,0 +1,370 @@
+"""WikiPathways' submission rules: the rule table, the findings they give, and the checks beyond the schema.
+
+:func:`check_submission` looks at a parsed GPML 2013a ``<Pathway>`` (metadata, literature, identifiers, ids
+and references, layout) and adds findings to a :class:`Report`. It is pure: no I/O, no schema.
+:mod:`converter.validate`, the public entry point, adds the input, declaration and schema checks around it.
+
+Example: on WP4290 ``check_submission`` names the DataNode whose GroupRef points to a Group that does not
+exist (rule ``groupref``, an error).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from operator import itemgetter
+
+from lxml import etree
+
+from .datasources import datasources, problem
+from .gpml import BIOPAX_NS, GPML_NS, RDF_NS
+
+__all__ = ["ERROR", "RULES", "WARNING", "Finding", "Report", "Rule", "check_submission"]
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one file: the rule, its severity, what to do, and where (line, GraphId)."""
+
+    file: str
+    rule: str
+    severity: str
+    message: str
+    line: int | None = None
+    element: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule: id, severity, the rule set it belongs to (``input`` rules always run), one line on it."""
+
+    id: str
+    severity: str
+    scope: str
+    description: str
+
+
+RULES: dict[str, Rule] = {
+    row[0]: Rule(*row)
+    for row in (
+        ("file-read", ERROR, "input", "The file can be read and is at most 64 MiB."),
+        ("xml-well-formed", ERROR, "input", "The file is well-formed XML without a DOCTYPE."),
+        ("gpml-version", ERROR, "input", "The document is GPML 2013a, the format WikiPathways stores."),
+        ("schema", ERROR, "schema", "The document is valid against GPML2013a.xsd."),
+        ("encoding", ERROR, "submission", "The file is UTF-8 (declared encoding, no UTF-16)."),
+        ("xml-declaration", WARNING, "submission", "The file starts with <?xml ... encoding=...?>."),
+        ("title-length", WARNING, "submission", "The title has at least 10 characters."),
+        ("organism", ERROR, "submission", "The Pathway names its Organism."),
+        ("author", ERROR, "submission", "The Pathway names its Author(s)."),
+        ("board-size", ERROR, "submission", "The Pathway's Graphics gives a positive board size."),
+        ("description", WARNING, "submission", "A WikiPathways-description Comment of 15 words or more."),
+        ("literature", WARNING, "submission", "At least one literature reference (bp:PublicationXref)."),
+        ("empty-biopax-id", WARNING, "submission", "No literature reference with an empty bp:ID."),
+        ("annotated-nodes", WARNING, "submission", "More than 90% of DataNodes have a database and ID."),
+        ("xref-database", WARNING, "submission", "Every Xref Database is a data source BridgeDb knows."),
+        (
+            "xref-id-pattern",
+            WARNING,
+            "submission",
+            "Every Xref ID matches BridgeDb's pattern for its database.",
+        ),
+        ("unique-graphid", ERROR, "submission", "No GraphId, and no Group GroupId, is used twice."),
+        ("groupref", ERROR, "submission", "Every GroupRef names an existing Group."),
+        ("graphref", ERROR, "submission", "Every GraphRef names an existing element."),
+        ("biopaxref", WARNING, "submission", "Every BiopaxRef names a reference in the Biopax section."),
+        ("interaction-ends", WARNING, "submission", "Every Interaction is connected at both ends."),
+        ("inside-board", WARNING, "submission", "Every DataNode lies on the board."),
+        ("overlap", WARNING, "submission", "No DataNode covers more than half of another."),
+    )
+}
+
+_G, _BP, _RDF_ID = "{" + GPML_NS + "}", "{" + BIOPAX_NS + "}", "{" + RDF_NS + "}id"
+_COMMENT, _GRAPHICS, _BIOPAX, _BIOPAX_REF = (_G + t for t in ("Comment", "Graphics", "Biopax", "BiopaxRef"))
+_XREF, _DATA_NODE, _GROUP, _STATE = (_G + t for t in ("Xref", "DataNode", "Group", "State"))
+_INTERACTION, _POINT = _G + "Interaction", _G + "Point"
+_LINES = {_INTERACTION, _G + "GraphicalLine"}
+_PUBLICATION, _PUBLICATION_ID = _BP + "PublicationXref", _BP + "ID"
+_DESCRIPTION_SOURCE = "WikiPathways-description"
+_MIN_TITLE, _MIN_WORDS, _MIN_ANNOTATED = 10, 15, 0.9
+_BOARD_SLACK = 1.0  # pixels: PathVisio rounds board sizes, so a node touching the edge is fine
+_OVERLAP_SHARE = 0.5  # a DataNode "covers" another when it hides more than half of the smaller one
+Box = tuple[float, float, float, float, etree._Element]  # left, top, right, bottom, the DataNode
+
+
+class Report:
+    """Collects the findings for one file."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.findings: list[Finding] = []
+
+    def add(self, rule: str, message: str, el: etree._Element | None = None, line: int | None = None) -> None:
+        """Add a finding; ``el`` gives its line (unless ``line`` is given) and GraphId, GroupId or rdf:id."""
+        element = ""
+        if el is not None:
+            line = line or _line(el)
+            element = el.get("GraphId") or el.get("GroupId") or el.get(_RDF_ID) or ""
+        self.findings.append(Finding(self.name, rule, RULES[rule].severity, message, line, element))
+
+
+def check_submission(root: etree._Element, report: Report) -> None:
+    """Apply every submission rule to a GPML 2013a ``<Pathway>`` element, adding findings to ``report``."""
+    scan = _scan(root)
+    _check_metadata(root, scan, report)
+    _check_literature(root, scan, report)
+    _check_xrefs(scan, report)
+    _check_refs(root, scan, report)
+    _check_layout(scan, report)
+
+
+@dataclass(slots=True)
+class _Scan:
+    """What the submission rules look at, gathered from the pathway's top two levels by :func:`_scan`.
+
+    Ids and refs are collected with ``None`` where an element has none: appending is cheaper than testing,
+    and the checks drop the ``None``.
+    """
+
+    descriptions: list[str] = field(default_factory=list)
+    board: etree._Element | None = None
+    nodes: int = 0
+    annotated: int = 0
+    graph_ids: list[str | None] = field(default_factory=list)
+    graph_refs: set[str | None] = field(default_factory=set)
+    group_ids: list[str | None] = field(default_factory=list)
+    group_refs: set[str | None] = field(default_factory=set)
+    biopax_refs: list[etree._Element] = field(default_factory=list)
+    publications: list[etree._Element] = field(default_factory=list)
+    xrefs: list[tuple[str, str, etree._Element]] = field(default_factory=list)  # Database, ID, the Xref
+    loose: list[tuple[etree._Element, str]] = field(default_factory=list)
+    boxes: list[Box] = field(default_factory=list)
+
+
+def _scan(root: etree._Element) -> _Scan:
+    """One loop per kind of element: DataNodes and lines (most of a pathway) first, then the rest.
+
+    The cost is in what Python touches (each child fetched, each attribute read): lxml picks the DataNodes
+    and lines by tag in C, and finds the BiopaxRefs, which may sit in any element, in one walk in C rather
+    than by looking through every element's children.
+    """
+    scan = _Scan(biopax_refs=list(root.iter(_BIOPAX_REF)))
+    _scan_nodes(root.iterchildren(_DATA_NODE), scan)
+    _scan_lines(root.iterchildren(*_LINES), scan)
+    for el in root.iterchildren(tag=etree.Element):
+        tag = el.tag
+        if tag == _DATA_NODE or tag in _LINES:
+            continue
+        if tag == _COMMENT:
+            if el.get("Source") == _DESCRIPTION_SOURCE:
+                scan.descriptions.append(el.text or "")
+        elif tag == _BIOPAX:
+            scan.publications.extend(el.iterchildren(_PUBLICATION))
+        elif tag == _GRAPHICS:
+            scan.board = el
+        else:  # Label, Shape, Group, State, InfoBox, Legend, Attribute
+            scan.graph_ids.append(el.get("GraphId"))
+            scan.group_refs.add(el.get("GroupRef"))
+            if tag == _GROUP:
+                scan.group_ids.append(el.get("GroupId", ""))
+            elif tag == _STATE:
+                scan.graph_refs.add(el.get("GraphRef"))
+                for xref in el.iterchildren(_XREF):
+                    _add_xref(xref, scan)
+    return scan
+
+
+def _scan_nodes(nodes: Iterator[etree._Element], scan: _Scan) -> None:
+    """DataNodes: their ids and Xrefs, and their boxes for the layout rules."""
+    add_id, add_group_ref, add_box = scan.graph_ids.append, scan.group_refs.add, scan.boxes.append
+    for node in nodes:
+        add_id(node.get("GraphId"))
+        add_group_ref(node.get("GroupRef"))
+        graphics, xref = _last_parts(node)
+        scan.nodes += 1
+        if xref is not None and _add_xref(xref, scan):
+            scan.annotated += 1
+        if graphics is None:
+            continue
+        get = graphics.get
+        try:
+            x, y = float(get("CenterX", "")), float(get("CenterY", ""))
+            half_w, half_h = float(get("Width", "")) / 2, float(get("Height", "")) / 2
+        except ValueError:
+            continue  # missing or malformed: the schema rule reports it
+        add_box((x - half_w, y - half_h, x + half_w, y + half_h, node))
+
+
+def _scan_lines(lines: Iterator[etree._Element], scan: _Scan) -> None:
+    """Interactions and GraphicalLines: their ids and their points' and anchors', their ends, their Xrefs."""
+    add_id = scan.graph_ids.append
+    for line in lines:
+        add_id(line.get("GraphId"))
+        scan.group_refs.add(line.get("GroupRef"))
+        graphics, xref = _last_parts(line)
+        if xref is not None:
+            _add_xref(xref, scan)
+        if graphics is None:
+            continue
+        refs = []  # the Points' GraphRefs; None where a Point is not connected
+        for part in graphics:  # Points, then Anchors
+            add_id(part.get("GraphId"))
+            if part.tag == _POINT:
+                refs.append(part.get("GraphRef"))
+        scan.graph_refs.update(refs)
+        if len(refs) > 1 and (refs[0] is None or refs[-1] is None) and line.tag == _INTERACTION:
+            loose = [name for name, end in (("start", refs[0]), ("end", refs[-1])) if end is None]
+            where = "neither end is" if len(loose) == 2 else f"the {loose[0]} is not"
+            scan.loose.append((line, where))
+
+
+def _last_parts(el: etree._Element) -> tuple[etree._Element | None, etree._Element | None]:
+    """The Graphics and Xref children, which the schema puts last."""
+    count = len(el)
+    last = el[count - 1] if count else None
+    if last is not None and last.tag == _XREF:
+        graphics: etree._Element | None = el[count - 2] if count > 1 else None
+        xref: etree._Element | None = last
+    else:
+        graphics, xref = last, None
+    if graphics is None or graphics.tag != _GRAPHICS:  # out of schema order: search
+        graphics, xref = el.find(_GRAPHICS), el.find(_XREF)
+    return graphics, xref
+
+
+def _add_xref(xref: etree._Element, scan: _Scan) -> bool:
+    """Keep a filled-in Xref for the identifier rules; True when it has both a database and an ID."""
+    database, identifier = xref.get("Database", ""), xref.get("ID", "")
+    filled_database, filled_id = database.strip(), identifier.strip()
+    if filled_database or filled_id:
+        scan.xrefs.append((database, identifier, xref))
+    return bool(filled_database and filled_id)
+
+
+def _check_metadata(root: etree._Element, scan: _Scan, report: Report) -> None:
+    title = root.get("Name")
+    if title is not None and len(title.strip()) < _MIN_TITLE:
+        report.add("title-length", f"the title {title!r} is shorter than {_MIN_TITLE} characters", root)
+    for attribute, rule in (("Organism", "organism"), ("Author", "author")):
+        if not (root.get(attribute) or "").strip():
+            report.add(rule, f"the Pathway has no {attribute}; set it in the pathway's properties", root)
+    words = len(" ".join(scan.descriptions).split())
+    if words < _MIN_WORDS:
+        found = f"has {words} words" if words else "is missing"
+        report.add("description", f"the description {found}; write at least {_MIN_WORDS} words", root)
+    board = _board(scan)
+    if scan.board is None:
+        report.add(
+            "board-size", "no <Graphics BoardWidth=.. BoardHeight=..> in the Pathway; viewers need it", root
+        )
+    elif board is not None and min(board) <= 0:
+        report.add(
+            "board-size", f"the board is {board[0]:g} x {board[1]:g}; both sizes must be positive", root
+        )
+    if scan.nodes and scan.annotated <= _MIN_ANNOTATED * scan.nodes:
+        share = f"{scan.annotated} of {scan.nodes} DataNodes ({100 * scan.annotated / scan.nodes:.0f}%)"
+        report.add("annotated-nodes", f"only {share} have a database identifier; aim for more than 90%", root)
+
+
+def _check_literature(root: etree._Element, scan: _Scan, report: Report) -> None:
+    if not scan.publications:
+        report.add("literature", "no literature reference; cite at least one (PubMed, DOI, ...)", root)
+    for publication in scan.publications:
+        identifier = publication.find(_PUBLICATION_ID)
+        if identifier is None or not (identifier.text or "").strip():
+            report.add(
+                "empty-biopax-id",
+                "a literature reference has an empty ID; fill it in or drop it",
+                publication,
+            )
+    citations = {publication.get(_RDF_ID) for publication in scan.publications}
+    for ref in scan.biopax_refs:
+        if (ref.text or "").strip() not in citations:
+            report.add("biopaxref", f"BiopaxRef {ref.text!r} names no reference in the Biopax section", ref)
+
+
+def _check_xrefs(scan: _Scan, report: Report) -> None:
+    sources = datasources()
+    for database, identifier, xref in scan.xrefs:
+        source = sources.get(database)
+        if source is not None and identifier.strip() and source.matches(identifier):
+            continue  # the usual case, decided without problem() and its cache of every pair seen
+        found = problem(database, identifier)
+        if found is not None:
+            owner = xref.getparent()
+            owner = xref if owner is None else owner
+            rule = "xref-database" if found[0] == "database" else "xref-id-pattern"
+            report.add(rule, f"{_describe(owner)}: {found[1]}", owner, _line(xref))
+
+
+def _check_refs(root: etree._Element, scan: _Scan, report: Report) -> None:
+    graph_ids, group_ids = Counter(scan.graph_ids), Counter(scan.group_ids)
+    duplicates = {f"GraphId {key!r}" for key, count in graph_ids.items() if count > 1 and key is not None}
+    duplicates.update(f"GroupId {key!r}" for key, count in group_ids.items() if count > 1)
+    dangling = {f"GraphRef {ref!r}" for ref in scan.graph_refs - graph_ids.keys() if ref is not None}
+    dangling.update(f"GroupRef {ref!r}" for ref in scan.group_refs - group_ids.keys() if ref is not None)
+    if not duplicates and not dangling:
+        return
+    first: dict[str, etree._Element] = {}
+    for el in root.iter(_G + "*"):  # rare: find the elements behind the broken ids, in document order
+        for key in ("GraphId", "GroupId", "GraphRef", "GroupRef"):
+            what = f"{key} {el.get(key)!r}"
+            if what in duplicates and first.setdefault(what, el) is not el:
+                where = f"on line {_line(first[what])}" if _line(first[what]) else "by another element"
+                report.add("unique-graphid", f"{what} is also used {where}", el)
+            elif what in dangling:
+                owner = next(el.iterancestors(*_LINES), el) if el.tag == _POINT else el
+                target = "Group" if key == "GroupRef" else "element"
+                report.add(key.lower(), f"{_describe(owner)}: {what} names no {target} in this pathway", el)
+
+
+def _check_layout(scan: _Scan, report: Report) -> None:
+    for el, where in scan.loose:
+        report.add("interaction-ends", f"{_describe(el)}: {where} connected to a node", el)
+    board = _board(scan)
+    if board is not None and min(board) > 0:
+        right_edge, bottom_edge = board[0] + _BOARD_SLACK, board[1] + _BOARD_SLACK
+        for left, top, right, bottom, el in scan.boxes:
+            if left < -_BOARD_SLACK or top < -_BOARD_SLACK or right > right_edge or bottom > bottom_edge:
+                message = f"{_describe(el)} lies (partly) off the {board[0]:g} x {board[1]:g} board"
+                report.add("inside-board", message, el)
+    _check_overlap(scan.boxes, report)
+
+
+def _check_overlap(boxes: list[Box], report: Report) -> None:
+    """Sweep the boxes left to right, keeping those that reach past the current one's left edge."""
+    active: list[Box] = []
+    for box in sorted(boxes, key=itemgetter(0)):
+        left, top, right, bottom, el = box
+        active = [other for other in active if other[2] > left]
+        for o_left, o_top, o_right, o_bottom, o_el in active:
+            if o_bottom <= top or bottom <= o_top:
+                continue  # one above the other: the common case, so tested first
+            height = (bottom if bottom < o_bottom else o_bottom) - (top if top > o_top else o_top)
+            covered = ((right if right < o_right else o_right) - left) * height  # the sweep: o_left <= left
+            smaller = min((right - left) * (bottom - top), (o_right - o_left) * (o_bottom - o_top))
+            if height > 0 and covered > _OVERLAP_SHARE * smaller:
+                report.add("overlap", f"{_describe(el)} and {_describe(o_el)} cover each other", el)
+        active.append(box)
+
+
+def _board(scan: _Scan) -> tuple[float, float] | None:
+    if scan.board is None:
+        return None
+    try:
+        return float(scan.board.get("BoardWidth", "")), float(scan.board.get("BoardHeight", ""))
+    except ValueError:
+        return None  # missing or malformed: the schema rule reports it
+
+
+def _line(el: etree._Element) -> int | None:
+    line = el.sourceline  # None for elements built in memory
+    return line if isinstance(line, int) else None
+
+
+def _describe(el: etree._Element) -> str:
+    kind = el.tag.rpartition("}")[2] if isinstance(el.tag, str) else "node"
+    label = el.get("TextLabel")
+    return f"{kind} {label!r}" if label else kind
