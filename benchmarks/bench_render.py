@@ -31,6 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
+from machine import cpu_model  # benchmarks/machine.py, beside this script
 
 from converter.gpml import parse_gpml
 from converter.pipeline import convert_record
@@ -104,13 +105,7 @@ def summary(seconds: list[float]) -> str:
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+    cpu = cpu_model()
     libxml = ".".join(map(str, etree.LIBXML_VERSION))
     return (
         f"{cpu}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}; "

@@ -29,6 +29,8 @@ import time
 from importlib import resources
 from pathlib import Path
 
+from machine import cpu_model  # benchmarks/machine.py, beside this script
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "wikipathways-gpml-c0aa5fd.tar.xz"
 
@@ -70,13 +72,7 @@ def time_run(command: list[str]) -> tuple[float, str]:
 
 def machine() -> str:
     """CPU model, cores, OS and the library versions that matter here."""
-    cpu = platform.processor() or platform.machine()
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+    cpu = cpu_model()
     from lxml import etree
 
     xmllint = subprocess.run(["xmllint", "--version"], capture_output=True, text=True, check=False)
