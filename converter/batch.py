@@ -23,7 +23,7 @@ from .draft import figure_url, pfocr_url
 from .errors import ConverterError
 from .gpml import open_atomic, write_bytes_atomic
 from .pipeline import LEDGER_NAME, ConvertOptions, draft_gpml, output_path
-from .records import read_record
+from .records import read_record, record_files
 from .render import render_svg
 
 __all__ = [
@@ -80,12 +80,7 @@ def iter_sources(source: str, stdin: TextIO | None = None) -> Iterator[Path]:
         return
     path = Path(source)
     if path.is_dir():
-        folder = path / "_figures" if (path / "_figures").is_dir() else path
-        with os.scandir(folder) as entries:
-            names = sorted(
-                e.name for e in entries if e.name.endswith(".md") and not e.name.upper().startswith("README")
-            )
-        yield from (folder / name for name in names)
+        yield from record_files(path)
     else:
         with path.open(encoding="utf-8") as listing:
             yield from _listed(listing)

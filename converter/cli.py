@@ -70,12 +70,12 @@ def _last_modified(date: str) -> str:
 
 
 def iter_records(paths: list[Path]) -> Iterator[Path]:
-    """Record files as given; a folder gives its ``*.md`` (and a checkout's ``_figures/*.md``), sorted."""
+    """Record files as given; a folder gives its records (see ``records.record_files``)."""
+    from .records import record_files
+
     for path in paths:
         if path.is_dir():
-            figures = path / "_figures"
-            folder = figures if figures.is_dir() else path
-            yield from sorted(p for p in folder.glob("*.md") if not p.name.upper().startswith("README"))
+            yield from record_files(path)
         else:
             yield path
 

@@ -24,10 +24,8 @@ __all__ = [
     "open_atomic",
     "parse_gpml",
     "to_gpml",
-    "to_tree",
     "write_bytes_atomic",
     "write_gpml",
-    "xml_text",
 ]
 
 GPML_NS = "http://pathvisio.org/GPML/2013a"
@@ -113,11 +111,6 @@ def _text(value: str) -> str:
 
 def _attr(value: str) -> str:
     return value.translate(_ATTR) if _NEEDS_ATTR.search(value) else value
-
-
-def xml_text(text: str) -> str:
-    """Text with the characters XML 1.0 forbids (most C0 controls) removed."""
-    return text.translate(_ILLEGAL)
 
 
 def _attrs(pairs: Iterable[tuple[str, str]]) -> str:
@@ -225,11 +218,6 @@ def to_gpml(pathway: Pathway) -> bytes:
     """The pathway as GPML 2013a bytes, elements in the order the schema requires, with the
     ``<?xml … encoding="UTF-8"?>`` declaration gpml2pvjson needs."""
     return (XML_DECLARATION + "\n".join(_pathway_lines(pathway))).encode("utf-8")
-
-
-def to_tree(pathway: Pathway) -> etree._ElementTree:
-    """The pathway as a parsed GPML element tree (of exactly the bytes ``to_gpml`` gives)."""
-    return parse_gpml(to_gpml(pathway))
 
 
 @contextlib.contextmanager

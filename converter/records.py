@@ -7,6 +7,7 @@ CBaseLoader when present), so the keyword ``NO`` (nitric oxide) stays ``"NO"`` a
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -26,6 +27,7 @@ __all__ = [
     "parse_record",
     "read_record",
     "read_table",
+    "record_files",
 ]
 
 log = logging.getLogger(__name__)
@@ -337,6 +339,20 @@ def read_table(
             for r in rows
         )
     raise ValueError(f"unknown table kind {kind!r}")
+
+
+def record_files(folder: Path) -> list[Path]:
+    """The records of a folder, sorted: its ``*.md``, or a pfocr-database checkout's ``_figures/*.md``.
+
+    README files are not records.
+    """
+    if (folder / "_figures").is_dir():
+        folder = folder / "_figures"
+    with os.scandir(folder) as entries:
+        names = sorted(
+            e.name for e in entries if e.name.endswith(".md") and not e.name.upper().startswith("README")
+        )
+    return [folder / name for name in names]
 
 
 def find_tables(record_path: Path, figid: str) -> dict[str, Path]:
