@@ -12,6 +12,7 @@ SHARED = REPO.parent / "shared"
 PFOCR = SHARED / "corpora" / "pfocr"
 WIKIPATHWAYS_TAR = SHARED / "corpora" / "wikipathways-gpml-c0aa5fd.tar.xz"
 SAMPLES = REPO / "samples"
+TEST_DATA = REPO / "tests" / "data"
 
 
 def _need(path: Path) -> Path:
