@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -33,10 +33,18 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 try:
-    _Loader: Any = yaml.CBaseLoader
+    _BaseLoader: Any = yaml.CBaseLoader
 except AttributeError:  # PyYAML built without libyaml
     log.warning("libyaml is not available: reading records with the slower pure-Python YAML loader")
-    _Loader = yaml.BaseLoader
+    _BaseLoader = yaml.BaseLoader
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc]
+    """BaseLoader that skips tag resolution: every scalar stays text, so no tag is ever looked at."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        return "tag:yaml.org,2002:str"
+
 
 #: Values PFOCR writes for "no value".
 NA_VALUES = frozenset({"", "NA", ".na.character", "NaN", "nan", "NULL"})
@@ -150,15 +158,41 @@ def _decode(data: bytes) -> str:
 
 def _load_yaml(front: str) -> Mapping[str, Any]:
     try:
-        data = yaml.load(front, Loader=_Loader)
+        root = yaml.compose(front, Loader=_Loader)
+        data = _plain(root, {}) if root is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 2}: " if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise RecordError(f"malformed YAML front matter: {where}{problem}") from exc
+    except (TypeError, RecursionError) as exc:
+        problem = "a key that is not text, or a recursive alias"
+        raise RecordError(f"malformed YAML front matter: {problem}") from exc
     if not isinstance(data, dict):
         raise RecordError("front matter is not a mapping of fields")
     return data
+
+
+def _plain(node: yaml.Node, built: dict[int, Any]) -> Any:
+    """A composed YAML node as str, list and dict, as BaseLoader would construct it.
+
+    libyaml composes the node graph in C; walking it here costs a third of PyYAML's constructor.
+    An alias is the same object as its anchor (``built``), so alias bombs cannot expand.
+    """
+    if isinstance(node, yaml.ScalarNode):
+        return node.value
+    if id(node) in built:
+        return built[id(node)]
+    if isinstance(node, yaml.SequenceNode):
+        items: list[Any] = []
+        built[id(node)] = items
+        items.extend(_plain(item, built) for item in node.value)
+        return items
+    mapping: dict[Any, Any] = {}
+    built[id(node)] = mapping
+    for key, item in node.value:
+        mapping[_plain(key, built)] = _plain(item, built)
+    return mapping
 
 
 def _figid(data: Mapping[str, Any], fallback: str) -> str:
@@ -259,6 +293,11 @@ def _inline_terms(raw: object, kind: type[ChemicalRow] | type[DiseaseRow]) -> An
     return tuple(rows)
 
 
+def _na(text: str) -> str:
+    """A stripped cell, with PFOCR's missing-value markers as ``""``."""
+    return "" if text in NA_VALUES else text
+
+
 def _digits(text: str) -> str:
     return text if text.isdigit() else ""
 
@@ -289,55 +328,48 @@ def _read_text(path: Path, limit: int) -> str:
         raise RecordError(f"{path}: {exc}") from exc
 
 
-def _tsv_rows(path: Path) -> list[dict[str, str]]:
-    lines = [line for line in _read_text(path, MAX_TABLE_BYTES).split("\n") if line.strip()]
-    if not lines:
-        return []
-    header = lines[0].split("\t")
-    return [dict(zip(header, line.split("\t"), strict=False)) for line in lines[1:]]
+def _tsv_columns(path: Path) -> tuple[dict[str, int], int, Callable[[str], list[str]]]:
+    """A table's columns by name, its row count, and a getter of a column: cells stripped, ``""`` where
+    missing. Column by column, the rows of a table are read in a few C-level passes."""
+    lines = _read_text(path, MAX_TABLE_BYTES).split("\n")
+    header = lines[0].split("\t") if lines else []
+    rows = [line.split("\t") for line in lines[1:] if line.strip()]
+    where = {name.strip(): i for i, name in enumerate(header)}
+
+    def column(name: str) -> list[str]:
+        i = where.get(name)
+        if i is None:
+            return [""] * len(rows)
+        return [row[i].strip() if i < len(row) else "" for row in rows]
+
+    return where, len(rows), column
 
 
 def read_table(
     path: Path, kind: str
 ) -> tuple[GeneRow, ...] | tuple[ChemicalRow, ...] | tuple[DiseaseRow, ...]:
     """Read a ``-genes``, ``-chemicals`` or ``-diseases`` table by column name (older layouts too)."""
-    rows = _tsv_rows(path)
+    where, count, column = _tsv_columns(path)
     if kind == "genes":
-        if rows and "word" not in rows[0]:
+        if count and "word" not in where:
             raise RecordError(f"{path}: not a genes table (no 'word' column)")
-        return tuple(
-            GeneRow(
-                word=r.get("word", "").strip(),
-                # "NA" is a real fly gene symbol: a symbol is missing only when the id is too.
-                symbol=r.get("ncbigene_symbol", "").strip(),
-                entrez=_digits(r.get("ncbigene_id", "").strip()),
-                organism=value(r.get("organism_name", "")),
-                source=value(r.get("source", "")),
-            )
-            for r in rows
-        )
+        # "NA" is a real fly gene symbol: a symbol is missing only when the id is too.
+        entrez = [_digits(ident) for ident in column("ncbigene_id")]
+        organisms = [_na(text) for text in column("organism_name")]
+        sources = [_na(text) for text in column("source")]
+        return tuple(map(GeneRow, column("word"), column("ncbigene_symbol"), entrez, organisms, sources))
     if kind == "chemicals":
-        return tuple(
-            ChemicalRow(
-                word=r.get("word", "").strip(),
-                name=value(r.get("name", "")) or value(r.get("match", "")),
-                mesh=_mesh(
-                    r.get("mesh", "") or (r.get("identifier", "") if r.get("source") == "MESH" else "")
-                ),
-                chebi=_prefixed(r.get("chebi", ""), "CHEBI"),
-            )
-            for r in rows
-        )
+        names = [_na(a) or _na(b) for a, b in zip(column("name"), column("match"), strict=True)]
+        by_source = zip(column("identifier"), column("source"), strict=True)
+        mesh_of_source = [ident if source == "MESH" else "" for ident, source in by_source]
+        mesh = [_mesh(a or b) for a, b in zip(column("mesh"), mesh_of_source, strict=True)]
+        chebi = [_prefixed(text, "CHEBI") for text in column("chebi")]
+        return tuple(map(ChemicalRow, column("word"), names, mesh, chebi))
     if kind == "diseases":
-        return tuple(
-            DiseaseRow(
-                word=r.get("word", "").strip(),
-                name=value(r.get("name", "")) or value(r.get("match", "")),
-                mesh=_mesh(r.get("mesh", "")),
-                doid=_prefixed(r.get("doid", ""), "DOID"),
-            )
-            for r in rows
-        )
+        names = [_na(a) or _na(b) for a, b in zip(column("name"), column("match"), strict=True)]
+        mesh = [_mesh(text) for text in column("mesh")]
+        doid = [_prefixed(text, "DOID") for text in column("doid")]
+        return tuple(map(DiseaseRow, column("word"), names, mesh, doid))
     raise ValueError(f"unknown table kind {kind!r}")
 
 

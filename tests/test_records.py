@@ -63,6 +63,8 @@ def test_pmcid_from_figid_prefix() -> None:
         (b"---\nfigid: a/b\n---\n", "unsafe figid"),
         (b"---\nfigid: PMC1\xff\n---\n", "not UTF-8"),
         (b"---\nfigid: PMC1__x\nfigtitle: [1, 2]\n---\n", "unexpected field value"),
+        (b"---\n? [a, list]\n: as a key\n---\n", "malformed YAML"),
+        (b"---\nfigid: PMC1__x\norganisms: &o [Homo sapiens, *o]\n---\n", "unexpected field value"),
     ],
 )
 def test_bad_records_raise_record_error(text: bytes, message: str) -> None:
