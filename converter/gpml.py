@@ -237,9 +237,28 @@ def open_atomic(path: Path) -> Iterator[BinaryIO]:
 
 
 def write_bytes_atomic(data: bytes, path: Path) -> None:
-    """Write a file so that it appears whole or not at all (temporary file + rename in the same folder)."""
-    with open_atomic(path) as handle:
-        handle.write(data)
+    """Write a file so that it appears whole or not at all (temporary file + rename in the same folder).
+
+    The temporary name carries the process id: batch workers write many files each, one at a time.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(tmp, flags, 0o644)
+    except FileExistsError:  # left by a killed process that had our pid
+        os.unlink(tmp)
+        fd = os.open(tmp, flags, 0o644)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, flags, 0o644)
+    try:
+        with os.fdopen(fd, "wb", buffering=0) as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def write_gpml(pathway: Pathway, path: Path) -> bytes:

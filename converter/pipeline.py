@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,10 +64,12 @@ class Conversion:
 
 def output_path(outdir: Path, figid: str) -> Path:
     """``OUTDIR/<figid>.gpml``, refusing any figid that would land outside OUTDIR."""
-    target = (outdir / f"{figid}.gpml").resolve()
-    if target.parent != outdir.resolve():
+    name = f"{figid}.gpml"
+    # Lexical, no file system calls: a name with no separator and no leading dot stays in OUTDIR, and
+    # the atomic rename replaces a symbolic link of that name rather than writing through it.
+    if os.sep in name or (os.altsep and os.altsep in name) or name.startswith(".") or "\0" in name:
         raise SchemaError(f"figid {figid!r} would write outside {outdir}")
-    return target
+    return outdir / name
 
 
 @dataclass(frozen=True)

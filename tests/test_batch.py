@@ -18,6 +18,8 @@ from typer.testing import CliRunner
 
 from converter.batch import LEDGER_NAME, iter_sources, run_batch
 from converter.cli import app
+from converter.errors import SchemaError
+from converter.pipeline import output_path
 
 from .conftest import REPO
 from .synthetic import make_corpus
@@ -142,3 +144,10 @@ def test_same_drafts_whatever_the_workers(pfocr_dir: Path, tmp_path: Path, worke
     list(run_batch(records, many, workers=workers))
     for draft in one.glob("*.gpml"):
         assert draft.read_bytes() == (many / draft.name).read_bytes()
+
+
+@pytest.mark.parametrize("figid", ["a/b", "../x", ".hidden", "x\0y"])
+def test_output_path_refuses_names_that_leave_outdir(tmp_path: Path, figid: str) -> None:
+    with pytest.raises(SchemaError, match="would write outside"):
+        output_path(tmp_path, figid)
+    assert output_path(tmp_path, "PMC1__ok-1.2") == tmp_path / "PMC1__ok-1.2.gpml"
