@@ -338,18 +338,22 @@ def _check_duplicate(outcome: Outcome, seen: dict[str, str]) -> Outcome:
 # --- reports ---------------------------------------------------------------------------------------
 
 
-def read_outcomes(outdir: Path) -> Iterator[Outcome]:
-    """The ledger rows of the latest run, in source order."""
+def _latest_rows(outdir: Path) -> Iterator[tuple[Any, ...]]:
+    """The ledger rows (in ``_COLUMNS`` order) of the latest run, in source order."""
     db = open_ledger(outdir)
     try:
         run = db.execute("SELECT run FROM runs").fetchone()
         if run is None:
             return
         query = f"SELECT {', '.join(_COLUMNS)} FROM figures WHERE run = ? ORDER BY source"
-        for row in db.execute(query, run):
-            yield Outcome(*row)
+        yield from db.execute(query, run)
     finally:
         db.close()
+
+
+def read_outcomes(outdir: Path) -> Iterator[Outcome]:
+    """The ledger rows of the latest run, in source order."""
+    return (Outcome(*row) for row in _latest_rows(outdir))
 
 
 TSV_COLUMNS = (
@@ -371,11 +375,15 @@ TSV_COLUMNS = (
 
 def report_figures(outdir: Path) -> Iterator[dict[str, Any]]:
     """The latest run's figures as report entries, streamed from the ledger (flat memory at any size)."""
-    previews = outdir / PREVIEWS
-    for outcome in read_outcomes(outdir):
-        entry = asdict(outcome)
-        has_preview = outcome.figid and (previews / f"{outcome.figid}.svg").exists()
-        entry["preview"] = f"{PREVIEWS}/{outcome.figid}.svg" if has_preview else ""
+    try:
+        with os.scandir(outdir / PREVIEWS) as entries:
+            drawn = {entry.name for entry in entries}
+    except FileNotFoundError:
+        drawn = set()
+    for row in _latest_rows(outdir):
+        entry = dict(zip(_COLUMNS, row, strict=True))
+        preview = f"{entry['figid']}.svg"
+        entry["preview"] = f"{PREVIEWS}/{preview}" if entry["figid"] and preview in drawn else ""
         yield entry
 
 
