@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import operator
 import os
 import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -197,17 +198,22 @@ def _previous(db: sqlite3.Connection) -> dict[str, tuple[str, str, str]]:
     return {row[0]: (row[1], row[2], row[3]) for row in db.execute(query)}
 
 
-def _record(db: sqlite3.Connection, outcome: Outcome, run: str) -> None:
-    values = asdict(outcome)
-    if outcome.status == "skipped":
-        # Keep the details of the conversion that made the file; only mark it as seen by this run.
-        db.execute("UPDATE figures SET status = 'skipped', run = ? WHERE source = ?", (run, outcome.source))
-        return
-    placeholders = ", ".join("?" for _ in _COLUMNS)
-    db.execute(
-        f"INSERT OR REPLACE INTO figures ({', '.join(_COLUMNS)}, run) VALUES ({placeholders}, ?)",
-        [*(values[c] for c in _COLUMNS), run],
-    )
+_values = operator.attrgetter(*_COLUMNS)
+_INSERT = (
+    f"INSERT OR REPLACE INTO figures ({', '.join(_COLUMNS)}, run)"
+    f" VALUES ({', '.join('?' for _ in _COLUMNS)}, ?)"
+)
+
+
+def _record(db: sqlite3.Connection, outcomes: list[Outcome], run: str) -> None:
+    """Write a chunk's outcomes to the ledger (one statement each kind, not one per row)."""
+    # A skipped figure keeps the details of the conversion that made its file; only the run changes.
+    skipped = [(run, o.source) for o in outcomes if o.status == "skipped"]
+    done = [(*_values(o), run) for o in outcomes if o.status != "skipped"]
+    if skipped:
+        db.executemany("UPDATE figures SET status = 'skipped', run = ? WHERE source = ?", skipped)
+    if done:
+        db.executemany(_INSERT, done)
 
 
 def _clean_temporary_files(outdir: Path) -> None:
@@ -305,10 +311,9 @@ def _run_pool(
         results = _released(pool.imap_unordered(_convert_chunk, _chunks(tasks, gate)), gate)
     try:
         for chunk in results:
-            for outcome in chunk:
-                outcome = _check_duplicate(outcome, seen)
-                _record(db, outcome, run)
-                yield outcome
+            outcomes = [_check_duplicate(outcome, seen) for outcome in chunk]
+            _record(db, outcomes, run)
+            yield from outcomes
             if time.monotonic() - last_commit > COMMIT_EVERY:
                 db.commit()
                 last_commit = time.monotonic()

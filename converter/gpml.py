@@ -13,7 +13,7 @@ from typing import BinaryIO
 from lxml import etree
 
 from .errors import SchemaError
-from .model import Box, DataNode, Label, Pathway, Xref
+from .model import Box, DataNode, Label, Pathway
 
 __all__ = [
     "BIOPAX_NS",
@@ -122,8 +122,10 @@ def _num(value: float) -> str:
 
 
 def _graphics(indent: str, box: Box, z: str, style: str) -> str:
-    size = f'CenterX="{_num(box.x)}" CenterY="{_num(box.y)}" Width="{_num(box.width)}"'
-    return f'{indent}<Graphics {size} Height="{_num(box.height)}" ZOrder="{z}"{style}/>'
+    return (
+        f'{indent}<Graphics CenterX="{_num(box.x)}" CenterY="{_num(box.y)}" Width="{_num(box.width)}"'
+        f' Height="{_num(box.height)}" ZOrder="{z}"{style}/>'
+    )
 
 
 def _comment(indent: str, text: str) -> list[str]:
@@ -135,15 +137,15 @@ _METABOLITE_STYLE = _NODE_STYLE + ' Color="0000ff"'
 
 
 def _data_node(node: DataNode) -> list[str]:
-    pairs = [("TextLabel", node.label), ("GraphId", node.graph_id), ("Type", node.type)]
-    if node.group:
-        pairs.append(("GroupRef", node.group))
-    xref = node.xref or Xref("", "")
+    # Written out rather than through _attrs: a draft has thousands of these; every value is still escaped.
+    group = f' GroupRef="{_attr(node.group)}"' if node.group else ""
+    database, ident = (node.xref.database, node.xref.id) if node.xref else ("", "")
     return [
-        f"  <DataNode{_attrs(pairs)}>",
+        f'  <DataNode TextLabel="{_attr(node.label)}" GraphId="{_attr(node.graph_id)}"'
+        f' Type="{_attr(node.type)}"{group}>',
         *_comment("    ", node.comment),
         _graphics("    ", node.box, "32768", _METABOLITE_STYLE if node.type == "Metabolite" else _NODE_STYLE),
-        f"    <Xref{_attrs((('Database', xref.database), ('ID', xref.id)))}/>",
+        f'    <Xref Database="{_attr(database)}" ID="{_attr(ident)}"/>',
         "  </DataNode>",
     ]
 

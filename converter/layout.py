@@ -103,8 +103,9 @@ def _runs(section: Section) -> list[tuple[str, list[int]]]:
     for index, text in enumerate(section.items):
         families.setdefault(family_of(text), []).append(index)
     runs = []
+    keys = [natural_key(text) for text in section.items]
     for name in sorted(families, key=natural_key):
-        members = sorted(families[name], key=lambda i: natural_key(section.items[i]))
+        members = sorted(families[name], key=keys.__getitem__)
         if len(members) > 1:
             runs.append((name, members))
         else:
