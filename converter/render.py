@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import operator
 import os
 import re
 import tempfile
@@ -32,6 +33,7 @@ from .render_geometry import (
     RECTANGLE,
     Box,
     Outline,
+    Placement,
     Route,
     Scene,
     attributes,
@@ -199,35 +201,70 @@ def _look(kind: str, node_type: str, *style: str | None) -> _Look:
     )
 
 
-def _text(label: str, look: _Look, box: Box) -> str:
-    """The label as one SVG text element (a tspan per line), placed in the box by Align and Valign."""
-    lines = label.splitlines() or [label]
-    size, count = look.size, len(lines)
-    step = size * 1.2
+def _text_origin(look: _Look, box: Box, count: int) -> tuple[float, float]:
+    """Where the first of `count` label lines starts in the box, by Align and Valign."""
+    size, step = look.size, look.size * 1.2
     x = {"Left": box.x + 2, "Right": box.x + box.w - 2}.get(look.align, box.x + box.w / 2)
     if look.valign == "Middle":
-        y = box.y + box.h / 2 - (count - 1) * step / 2 + size * 0.35
-    else:
-        y = box.y + box.h - (count - 1) * step - size * 0.25 if look.valign == "Bottom" else box.y + size
-    start = f'<text x="{fmt(x)}" y="{fmt(y)}"{look.text_attrs}>'
-    if count == 1:  # never empty: the label has more than white space
-        return f"{start}{_esc(lines[0], text=True)}</text>"
+        return x, box.y + box.h / 2 - (count - 1) * step / 2 + size * 0.35
+    return x, box.y + box.h - (count - 1) * step - size * 0.25 if look.valign == "Bottom" else box.y + size
+
+
+def _text(lines: list[str], look: _Look, box: Box) -> str:
+    """A label of several lines as one SVG text element with a tspan per line."""
+    x, y = _text_origin(look, box, len(lines))
+    step = look.size * 1.2
     spans = "".join(
         f'<tspan x="{fmt(x)}" y="{fmt(y + i * step)}">{_esc(line, text=True)}</tspan>'
         for i, line in enumerate(lines)
     )
-    return f"{start}{spans}</text>"
+    return f'<text x="{fmt(x)}" y="{fmt(y)}"{look.text_attrs}>{spans}</text>'
 
 
-def _node(el: etree._Element, kind: str, gfx: Mapping[str, str], box: Box) -> str:
-    """A DataNode, Label, Shape or State: outline and label in a group of class `kind` (lower case)."""
-    look = _look(kind, el.get("Type", "") if kind == "DataNode" else "", *map(gfx.get, _STYLE_ATTRS))
+class _Frame(NamedTuple):
+    """A node's markup apart from its label: the same for every node with the same look and placement."""
+
+    start: str  # '<g class="datanode"' and any rotation, open for '>' or '/>'
+    shape: str  # the outline, or ''
+    line: str  # the opening text tag of a one-line label
+    look: _Look
+    box: Box
+
+
+def _frame(kind: str, node_type: str, gfx: Mapping[str, str], box: Box) -> _Frame:
+    """The frame of a DataNode, Label, Shape or State drawn in the box."""
+    look = _look(kind, node_type, *map(gfx.get, _STYLE_ATTRS))
     rotation = num(gfx.get("Rotation"))
     turn = f' transform="rotate({fmt(math.degrees(rotation))} {fmt_point(box.centre)})"' if rotation else ""
     shape = f"{look.shape_start}{look.outline.geometry(box)}{look.shape_end}" if look.outline else ""
+    x, y = _text_origin(look, box, 1)
+    return _Frame(look.start + turn, shape, f'<text x="{fmt(x)}" y="{fmt(y)}"{look.text_attrs}>', look, box)
+
+
+_FRAMES: dict[tuple[str, str, str], _Frame] = {}  # forgotten when full, as placements are
+_FRAMES_KEPT = 1024
+
+
+def _placed_frame(kind: str, node_type: str, placed: Placement) -> _Frame:
+    """The frame of a node placed by its own Graphics, remembered: drafts on a grid share a few hundred."""
+    key = kind, node_type, placed.key
+    if (frame := _FRAMES.get(key)) is None:
+        if len(_FRAMES) >= _FRAMES_KEPT:
+            _FRAMES.clear()
+        frame = _FRAMES[key] = _frame(kind, node_type, placed.attrs, placed.box)
+    return frame
+
+
+def _node(el: etree._Element, kind: str, frame: _Frame) -> str:
+    """A DataNode, Label, Shape or State: outline and label in a group of class `kind` (lower case)."""
     label = el.get("TextLabel", "")
-    text = _text(label, look, box) if label.strip() else ""
-    g = f"{look.start}{turn}>{shape}{text}</g>" if shape or text else f"{look.start}{turn}/>"
+    lines = label.splitlines() if label.strip() else []
+    if len(lines) == 1:
+        text = f"{frame.line}{_esc(lines[0], text=True)}</text>"
+    else:
+        text = _text(lines, frame.look, frame.box) if lines else ""
+    shape = frame.shape
+    g = f"{frame.start}>{shape}{text}</g>" if shape or text else f"{frame.start}/>"
     if kind == "Label" and (href := el.get("Href", "").strip()).lower().startswith(_SAFE_LINK):
         return f'<a href="{_esc(href)}">{g}</a>'  # a web link only: never javascript: or data:
     return g
@@ -242,8 +279,7 @@ def _line(
         f'<g class="{_KINDS[el.tag].lower()}"><path d="{route.path()}" fill="none"',
         _stroke(gfx.get("LineThickness"), gfx.get("LineStyle"), colour),
     ]
-    points = list(gfx.iterchildren(_G + "Point"))
-    for attr, point in (("marker-start", points[0]), ("marker-end", points[-1])):
+    for attr, point in zip(("marker-start", "marker-end"), route.ends, strict=True):
         if (head := point.get("ArrowHead", "")) not in _NO_HEAD and colour != "none":
             heads.add((kind := _HEADS.get(head, "arrow"), colour))
             parts.append(f' {attr}="url(#{prefix}{kind}-{colour[1:]})"')
@@ -257,6 +293,7 @@ def _line(
 
 
 _KINDS = {_G + kind: kind for kind in ("DataNode", "Label", "Shape", "State", "Interaction", "GraphicalLine")}
+_LINES = (_G + "Interaction", _G + "GraphicalLine")
 
 
 def _items(
@@ -269,17 +306,15 @@ def _items(
             yield found[1], f'<rect class="group" {rect(found[0], 4)}{style}/>', found[0]
     for el in root.iterchildren(_G + "DataNode", _G + "Label", _G + "Shape", _G + "State"):
         if (kind := _KINDS[el.tag]) != "State":
-            if placed := scene.placed.get(el):
-                yield num(placed[0].get("ZOrder")), _node(el, kind, *placed), placed[1]
+            if (placed := scene.placed.get(el)) is not None:
+                frame = _placed_frame(kind, el.get("Type", "") if kind == "DataNode" else "", placed)
+                yield placed.z, _node(el, kind, frame), placed.box
         elif (gfx := scene.graphics.get(el)) is not None and (box := scene.state_box(el)) is not None:
-            yield math.inf, _node(el, kind, attributes(gfx), box), box
-    for el in root.iterchildren(_G + "Interaction", _G + "GraphicalLine"):
+            yield math.inf, _node(el, kind, _frame(kind, "", attributes(gfx), box)), box
+    for el in root.iterchildren(*_LINES):
         gfx = scene.graphics.get(el)
         if gfx is not None and (route := scene.route(el)) is not None:
-            flat = route.flat()
-            xs, ys = [p.real for p in flat], [p.imag for p in flat]
-            extent = Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
-            yield num(gfx.get("ZOrder")), _line(el, gfx, route, prefix, heads), extent
+            yield num(gfx.get("ZOrder")), _line(el, gfx, route, prefix, heads), route.extent()
 
 
 def _marker(prefix: str, kind: str, colour: str) -> str:
@@ -293,21 +328,27 @@ def _marker(prefix: str, kind: str, colour: str) -> str:
     )
 
 
+_BY_Z = operator.itemgetter(0)
+
+
+def _marker_prefix(root: etree._Element) -> str:
+    """The start of the marker ids, unique per pathway; only lines have markers, so only they need it."""
+    return "p" + hashlib.sha256(etree.tostring(root)).hexdigest()[:8] + "-"
+
+
 def _svg(root: etree._Element) -> str:
     """The SVG markup: title, arrowhead markers, white background, then everything in z-order."""
-    prefix = "p" + hashlib.sha256(etree.tostring(root)).hexdigest()[:8] + "-"  # ids unique per pathway
+    prefix = _marker_prefix(root) if next(root.iterchildren(*_LINES), None) is not None else ""
     heads: set[tuple[str, str]] = set()
     scene = Scene(root)
-    items = sorted(  # in z-order, ties in drawing order: the index settles them before markup counts
-        (z, i, markup, box) for i, (z, markup, box) in enumerate(_items(root, scene, prefix, heads))
-    )
+    items = sorted(_items(root, scene, prefix, heads), key=_BY_Z)  # stable: ties keep drawing order
     board = scene.graphics.get(root)
     extent = (
         Box(0, 0, num(board.get("BoardWidth")), num(board.get("BoardHeight")))
         if board is not None
         else Box(0, 0, 0, 0)
     )
-    extent = extent.union(*(box for _z, _i, _markup, box in items))
+    extent = extent.union(*(box for _z, _markup, box in items))
     name, organism = root.get("Name", "").strip() or "Untitled pathway", root.get("Organism", "").strip()
     width = max(extent.w + 2 * _MARGIN, 11 * len(name) + 7 * len(organism) + 4 * _MARGIN)
     view = Box(
@@ -318,7 +359,7 @@ def _svg(root: etree._Element) -> str:
         f'<tspan dx="8" font-size="13" font-weight="normal" fill="#666666">{_esc(organism, text=True)}'
         "</tspan>" if organism else ""
     )  # fmt: skip
-    drawn = "".join(markup for _z, _i, markup, _box in items)
+    drawn = "".join(markup for _z, markup, _box in items)
     corner, size = fmt_point(complex(view.x, view.y)), fmt_point(complex(view.w, view.h))
     return "".join([
         f'<svg xmlns="{SVG_NS}" viewBox="{corner} {size}" width="{fmt(view.w)}" height="{fmt(view.h)}"'

@@ -18,12 +18,13 @@ from lxml import etree
 from .gpml import GPML_NS
 
 __all__ = [
-    "OUTLINES", "RECTANGLE", "Box", "Outline", "Point", "Route", "Scene", "attributes", "box_of", "fmt",
-    "fmt_point", "num", "rect",
+    "OUTLINES", "RECTANGLE", "Box", "Outline", "Placement", "Point", "Route", "Scene", "attributes", "box_of",
+    "fmt", "fmt_point", "num", "placement", "rect",
 ]  # fmt: skip
 
 _G = f"{{{GPML_NS}}}"
 _GRAPHICS = _G + "Graphics"
+_LINE_TAGS = (_G + "Interaction", _G + "GraphicalLine")
 _GROUP_PAD = 8.0  # PathVisio draws a group this far outside its members
 _STUB = 20.0  # how far an elbow line runs out of a box before it turns back
 
@@ -49,9 +50,11 @@ class Box(NamedTuple):
     def union(self, *others: Box) -> Box:
         """The box around this one and the others (added one by one, as the rounding of w and h shows)."""
         x, y, w, h = self
-        for ox, oy, ow, oh in others:
-            left, top = min(x, ox), min(y, oy)
-            x, y, w, h = left, top, max(x + w, ox + ow) - left, max(y + h, oy + oh) - top
+        for ox, oy, ow, oh in others:  # min() and max() written out: faster, and ties go the same way
+            right, bottom, other_right, other_bottom = x + w, y + h, ox + ow, oy + oh
+            x, y = ox if ox < x else x, oy if oy < y else y
+            w = (other_right if other_right > right else right) - x
+            h = (other_bottom if other_bottom > bottom else bottom) - y
         return Box(x, y, w, h)
 
     def grow(self, pad: float) -> Box:
@@ -91,6 +94,40 @@ def box_of(gfx: Mapping[str, str]) -> Box | None:
         return None
     w, h = max(num(gfx.get("Width")), 0.0), max(num(gfx.get("Height")), 0.0)
     return Box(num(cx) - w / 2, num(cy) - h / 2, w, h)
+
+
+class Placement(NamedTuple):
+    """Where a node's Graphics puts it: its box and z-order, and its attributes (shared: never change them).
+
+    `key` holds all the attributes, names then values joined by NUL (which XML never holds): one string,
+    cheap to hash and compare, for caching what depends on them.
+    """
+
+    key: str
+    attrs: Mapping[str, str]
+    box: Box
+    z: float
+
+
+# Drafts laid out on a grid share a few hundred placements among thousands of nodes, nearly all met again
+# within a few drafts. A larger cache hardly hits more, and slows down pathways whose nodes never repeat.
+_PLACEMENTS: dict[str, Placement] = {}
+_PLACEMENTS_KEPT = 512
+
+
+def placement(gfx: etree._Element) -> Placement | None:
+    """The placement of a node by its Graphics element, or None without a centre."""
+    parts = cast("list[str]", [*gfx.keys(), *gfx.values()])  # str, not bytes: lxml decodes what it parses
+    key = "\0".join(parts)
+    if (found := _PLACEMENTS.get(key)) is None:
+        half = len(parts) // 2
+        attrs = dict(zip(parts[:half], parts[half:], strict=True))
+        if (box := box_of(attrs)) is None:
+            return None
+        if len(_PLACEMENTS) >= _PLACEMENTS_KEPT:
+            _PLACEMENTS.clear()
+        found = _PLACEMENTS[key] = Placement(key, attrs, box, num(attrs.get("ZOrder")))
+    return found
 
 
 def _side(rel: Point) -> Point:
@@ -156,18 +193,18 @@ def _curve(points: list[Point]) -> list[tuple[Point, Point, Point]]:
 
 
 class Route(NamedTuple):
-    """How one line is drawn: its corner points, and whether it curves through them."""
+    """How one line is drawn: its corner points, whether it curves through them, and its end Points."""
 
     points: list[Point]
     curved: bool
+    ends: tuple[etree._Element, etree._Element]  # the first and last Point elements, with the arrowheads
 
     def path(self) -> str:
-        if self.curved and len(self.points) > 2:
-            pieces = "".join(
-                f"C{fmt_point(c1)} {fmt_point(c2)} {fmt_point(end)}" for c1, c2, end in _curve(self.points)
-            )
-        else:
-            pieces = "".join(f"L{fmt_point(p)}" for p in self.points[1:])
+        if not self.curved or len(self.points) <= 2:
+            return "M" + "L".join(map(fmt_point, self.points))
+        pieces = "".join(
+            f"C{fmt_point(c1)} {fmt_point(c2)} {fmt_point(end)}" for c1, c2, end in _curve(self.points)
+        )
         return f"M{fmt_point(self.points[0])}{pieces}"
 
     def flat(self) -> list[Point]:
@@ -180,6 +217,13 @@ class Route(NamedTuple):
             out += [(1 - t) ** 3 * p0 + 3 * (1 - t) ** 2 * t * c1 + 3 * (1 - t) * t * t * c2 + t**3 * end
                     for t in (i / 8 for i in range(1, 9))]  # fmt: skip
         return out
+
+    def extent(self) -> Box:
+        """The box around the route (curves sampled)."""
+        flat = self.flat()
+        xs, ys = [p.real for p in flat], [p.imag for p in flat]
+        left, top = min(xs), min(ys)
+        return Box(left, top, max(xs) - left, max(ys) - top)
 
     def along(self, position: float) -> tuple[Point, Point]:
         """The point at a fraction of the line's length (where an Anchor sits) and the direction there."""
@@ -194,11 +238,20 @@ class Route(NamedTuple):
         return flat[-1], heading
 
 
+def _line_of(anchor: etree._Element, root: etree._Element) -> etree._Element | None:
+    """The Interaction or GraphicalLine an Anchor belongs to (in its Graphics), or None elsewhere."""
+    gfx = anchor.getparent()
+    line = gfx.getparent() if gfx is not None else None
+    if line is None or gfx is None or gfx.tag != _GRAPHICS or line.tag not in _LINE_TAGS:
+        return None
+    return line if line.getparent() is root else None
+
+
 class Scene:
     """Geometry of one pathway: boxes by GraphId, group boxes by GroupId, line routes on demand.
 
     `graphics` maps each element to its Graphics; `placed` keeps, for every DataNode, Label, Shape and
-    Group with a box, its Graphics attributes (a dict, read once) and box, for drawing it. Elements as
+    Group with a box, its Placement, for drawing it. Elements as
     keys are safe: a dict holds their lxml proxies, and lxml hands out the same proxy while one is alive.
     """
 
@@ -208,31 +261,28 @@ class Scene:
         self.members: dict[str, list[etree._Element]] = {}
         self.anchors: dict[str, tuple[etree._Element, float]] = {}
         self.graphics: dict[etree._Element, etree._Element] = {}
-        self.placed: dict[etree._Element, tuple[dict[str, str], Box]] = {}
+        self.placed: dict[etree._Element, Placement] = {}
         self._routes: dict[etree._Element, Route | None] = {}
         for graphics in root.iter(_GRAPHICS):  # one pass instead of a find() per element
             if (parent := graphics.getparent()) is not None:
                 self.graphics.setdefault(parent, graphics)
         for el in root.iterchildren(_G + "DataNode", _G + "Label", _G + "Shape", _G + "Group"):
-            gfx = self.graphics.get(el)
-            attrs = attributes(gfx) if gfx is not None else {}
             if group_ref := el.get("GroupRef"):
                 self.members.setdefault(group_ref, []).append(el)
-            if (box := box_of(attrs)) is not None:
-                self.placed[el] = attrs, box
+            if (gfx := self.graphics.get(el)) is not None and (placed := placement(gfx)) is not None:
+                self.placed[el] = placed
                 if graph_id := el.get("GraphId"):
-                    self.boxes[graph_id] = box
+                    self.boxes[graph_id] = placed.box
         for state in root.iterchildren(_G + "State"):
             if state.get("GraphId") and (box := self.state_box(state)) is not None:
                 self.boxes[state.get("GraphId", "")] = box
         for group in root.iterchildren(_G + "Group"):
             if (found := self.group(group.get("GroupId", ""), set())) and group.get("GraphId"):
                 self.boxes[group.get("GraphId", "")] = found[0]
-        for line in root.iterchildren(_G + "Interaction", _G + "GraphicalLine"):
-            for gfx in line.iterchildren(_GRAPHICS):
-                for anchor in gfx.iterchildren(_G + "Anchor"):
-                    if (anchor_id := anchor.get("GraphId")) is not None:
-                        self.anchors[anchor_id] = (line, num(anchor.get("Position"), 0.5))
+        for anchor in root.iter(_G + "Anchor"):  # one pass over the tree, not two searches per line
+            anchor_id, line = anchor.get("GraphId"), _line_of(anchor, root)
+            if anchor_id is not None and line is not None:
+                self.anchors[anchor_id] = (line, num(anchor.get("Position"), 0.5))
 
     def state_box(self, state: etree._Element) -> Box | None:
         """A State sits on its DataNode at RelX/RelY, with its own width and height."""
@@ -252,9 +302,8 @@ class Scene:
         for member in self.members.get(group_id, []):
             if member.tag == _G + "Group":
                 found += filter(None, [self.group(member.get("GroupId", ""), seen)])
-            elif member in self.placed:
-                attrs, box = self.placed[member]
-                found.append((box, num(attrs.get("ZOrder"))))
+            elif (placed := self.placed.get(member)) is not None:
+                found.append((placed.box, placed.z))
         if not found:
             return None
         bounds = found[0][0].union(*(box for box, _z in found[1:]))
@@ -301,7 +350,8 @@ class Scene:
             corners = _elbow(start, ds, end, de, middle)
         else:
             corners = _clean([start, *middle, end]) if kind == "Segmented" else [start, end]
-        self._routes[line] = Route(corners if len(corners) > 1 else [start, end], kind == "Curved")
+        ends = points[0], points[-1]
+        self._routes[line] = Route(corners if len(corners) > 1 else [start, end], kind == "Curved", ends)
         return self._routes[line]
 
 
