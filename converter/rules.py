@@ -11,8 +11,9 @@ exist (rule ``groupref``, an error).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from operator import itemgetter
 
 from lxml import etree
@@ -113,11 +114,12 @@ class Report:
 def check_submission(root: etree._Element, report: Report) -> None:
     """Apply every submission rule to a GPML 2013a ``<Pathway>`` element, adding findings to ``report``."""
     scan = _scan(root)
-    _check_metadata(root, scan, report)
+    board = _board(scan)
+    _check_metadata(root, scan, board, report)
     _check_literature(root, scan, report)
     _check_xrefs(scan, report)
     _check_refs(root, scan, report)
-    _check_layout(scan, report)
+    _check_layout(scan, board, report)
 
 
 @dataclass(slots=True)
@@ -144,60 +146,87 @@ class _Scan:
 
 
 def _scan(root: etree._Element) -> _Scan:
-    """One loop per kind of element: DataNodes and lines (most of a pathway) first, then the rest.
+    """One pass over the pathway's children; then the DataNodes and the lines (most of a pathway).
 
-    The cost is in what Python touches (each child fetched, each attribute read): lxml picks the DataNodes
-    and lines by tag in C, and finds the BiopaxRefs, which may sit in any element, in one walk in C rather
-    than by looking through every element's children.
+    The cost is in what Python touches (each child fetched, each attribute read): plain iteration fetches each
+    child once, and costs less than lxml's tag filters, which are set up anew on every call. BiopaxRefs may
+    sit in any element: lxml finds them in one walk in C. Xrefs are kept in the order the identifier rules
+    report them: the DataNodes', then the lines', then the States'.
     """
     scan = _Scan(biopax_refs=list(root.iter(_BIOPAX_REF)))
-    _scan_nodes(root.iterchildren(_DATA_NODE), scan)
-    _scan_lines(root.iterchildren(*_LINES), scan)
-    for el in root.iterchildren(tag=etree.Element):
+    add_id, add_group_ref = scan.graph_ids.append, scan.group_refs.add
+    nodes, lines, states = [], [], []
+    for el in root:
         tag = el.tag
-        if tag == _DATA_NODE or tag in _LINES:
-            continue
-        if tag == _COMMENT:
+        if tag == _DATA_NODE:
+            nodes.append(el)
+        elif tag in _LINES:
+            lines.append(el)
+        elif tag == _COMMENT:
             if el.get("Source") == _DESCRIPTION_SOURCE:
                 scan.descriptions.append(el.text or "")
         elif tag == _BIOPAX:
             scan.publications.extend(el.iterchildren(_PUBLICATION))
         elif tag == _GRAPHICS:
             scan.board = el
-        else:  # Label, Shape, Group, State, InfoBox, Legend, Attribute
-            scan.graph_ids.append(el.get("GraphId"))
-            scan.group_refs.add(el.get("GroupRef"))
+        elif isinstance(tag, str):  # Label, Shape, Group, State, InfoBox, Legend, Attribute; not comments
+            add_id(el.get("GraphId"))
+            add_group_ref(el.get("GroupRef"))
             if tag == _GROUP:
                 scan.group_ids.append(el.get("GroupId", ""))
             elif tag == _STATE:
                 scan.graph_refs.add(el.get("GraphRef"))
-                for xref in el.iterchildren(_XREF):
-                    _add_xref(xref, scan)
+                states.append(el)
+    _scan_nodes(nodes, scan)
+    _scan_lines(lines, scan)
+    for state in states:
+        for xref in state.iterchildren(_XREF):
+            _add_xref(xref, scan)
     return scan
 
 
-def _scan_nodes(nodes: Iterator[etree._Element], scan: _Scan) -> None:
-    """DataNodes: their ids and Xrefs, and their boxes for the layout rules."""
-    add_id, add_group_ref, add_box = scan.graph_ids.append, scan.group_refs.add, scan.boxes.append
+def _scan_nodes(nodes: list[etree._Element], scan: _Scan) -> None:
+    """DataNodes: their ids and Xrefs, and their boxes for the layout rules.
+
+    The rules' hot loop, so written out flat. Attribute names are bytes, which lxml need not encode.
+    """
+    add_id, add_group_ref, add_xref, add_box = (
+        scan.graph_ids.append,
+        scan.group_refs.add,
+        scan.xrefs.append,
+        scan.boxes.append,
+    )
+    annotated = 0
+    graphics: etree._Element | None
+    xref: etree._Element | None
     for node in nodes:
-        add_id(node.get("GraphId"))
-        add_group_ref(node.get("GroupRef"))
-        graphics, xref = _last_parts(node)
-        scan.nodes += 1
-        if xref is not None and _add_xref(xref, scan):
-            scan.annotated += 1
+        add_id(node.get(b"GraphId"))
+        add_group_ref(node.get(b"GroupRef"))
+        try:
+            graphics, xref = node[-2], node[-1]  # where the schema puts them
+        except IndexError:
+            graphics = xref = None
+        if graphics is None or xref is None or graphics.tag != _GRAPHICS or xref.tag != _XREF:
+            graphics, xref = _last_parts(node)
+        if xref is not None:
+            database, identifier = xref.get(b"Database", ""), xref.get(b"ID", "")
+            filled_database, filled_id = database.strip(), identifier.strip()
+            if filled_database or filled_id:
+                add_xref((database, identifier, xref))
+                annotated += bool(filled_database and filled_id)
         if graphics is None:
             continue
         get = graphics.get
         try:
-            x, y = float(get("CenterX", "")), float(get("CenterY", ""))
-            half_w, half_h = float(get("Width", "")) / 2, float(get("Height", "")) / 2
+            x, y = float(get(b"CenterX", "")), float(get(b"CenterY", ""))
+            half_w, half_h = float(get(b"Width", "")) / 2, float(get(b"Height", "")) / 2
         except ValueError:
             continue  # missing or malformed: the schema rule reports it
         add_box((x - half_w, y - half_h, x + half_w, y + half_h, node))
+    scan.nodes, scan.annotated = len(nodes), annotated
 
 
-def _scan_lines(lines: Iterator[etree._Element], scan: _Scan) -> None:
+def _scan_lines(lines: list[etree._Element], scan: _Scan) -> None:
     """Interactions and GraphicalLines: their ids and their points' and anchors', their ends, their Xrefs."""
     add_id = scan.graph_ids.append
     for line in lines:
@@ -223,9 +252,9 @@ def _scan_lines(lines: Iterator[etree._Element], scan: _Scan) -> None:
 def _last_parts(el: etree._Element) -> tuple[etree._Element | None, etree._Element | None]:
     """The Graphics and Xref children, which the schema puts last."""
     count = len(el)
-    last = el[count - 1] if count else None
+    last = el[-1] if count else None
     if last is not None and last.tag == _XREF:
-        graphics: etree._Element | None = el[count - 2] if count > 1 else None
+        graphics: etree._Element | None = el[-2] if count > 1 else None
         xref: etree._Element | None = last
     else:
         graphics, xref = last, None
@@ -243,18 +272,20 @@ def _add_xref(xref: etree._Element, scan: _Scan) -> bool:
     return bool(filled_database and filled_id)
 
 
-def _check_metadata(root: etree._Element, scan: _Scan, report: Report) -> None:
+def _check_metadata(
+    root: etree._Element, scan: _Scan, board: tuple[float, float] | None, report: Report
+) -> None:
     title = root.get("Name")
     if title is not None and len(title.strip()) < _MIN_TITLE:
         report.add("title-length", f"the title {title!r} is shorter than {_MIN_TITLE} characters", root)
     for attribute, rule in (("Organism", "organism"), ("Author", "author")):
         if not (root.get(attribute) or "").strip():
             report.add(rule, f"the Pathway has no {attribute}; set it in the pathway's properties", root)
-    words = len(" ".join(scan.descriptions).split())
+    # Split off at most _MIN_WORDS words: the count is exact below _MIN_WORDS, the only case it is shown.
+    words = len(" ".join(scan.descriptions).split(maxsplit=_MIN_WORDS))
     if words < _MIN_WORDS:
         found = f"has {words} words" if words else "is missing"
         report.add("description", f"the description {found}; write at least {_MIN_WORDS} words", root)
-    board = _board(scan)
     if scan.board is None:
         report.add(
             "board-size", "no <Graphics BoardWidth=.. BoardHeight=..> in the Pathway; viewers need it", root
@@ -272,7 +303,7 @@ def _check_literature(root: etree._Element, scan: _Scan, report: Report) -> None
     if not scan.publications:
         report.add("literature", "no literature reference; cite at least one (PubMed, DOI, ...)", root)
     for publication in scan.publications:
-        identifier = publication.find(_PUBLICATION_ID)
+        identifier = _first_child(publication, _PUBLICATION_ID)
         if identifier is None or not (identifier.text or "").strip():
             report.add(
                 "empty-biopax-id",
@@ -286,10 +317,10 @@ def _check_literature(root: etree._Element, scan: _Scan, report: Report) -> None
 
 
 def _check_xrefs(scan: _Scan, report: Report) -> None:
-    sources = datasources()
+    accepts = _id_tests()
     for database, identifier, xref in scan.xrefs:
-        source = sources.get(database)
-        if source is not None and identifier.strip() and source.matches(identifier):
+        accepted = accepts.get(database)
+        if accepted is not None and identifier.strip() and accepted(identifier):
             continue  # the usual case, decided without problem() and its cache of every pair seen
         found = problem(database, identifier)
         if found is not None:
@@ -300,15 +331,31 @@ def _check_xrefs(scan: _Scan, report: Report) -> None:
 
 
 def _check_refs(root: etree._Element, scan: _Scan, report: Report) -> None:
-    graph_ids, group_ids = Counter(scan.graph_ids), Counter(scan.group_ids)
-    duplicates = {f"GraphId {key!r}" for key, count in graph_ids.items() if count > 1 and key is not None}
-    duplicates.update(f"GroupId {key!r}" for key, count in group_ids.items() if count > 1)
-    dangling = {f"GraphRef {ref!r}" for ref in scan.graph_refs - graph_ids.keys() if ref is not None}
-    dangling.update(f"GroupRef {ref!r}" for ref in scan.group_refs - group_ids.keys() if ref is not None)
-    if not duplicates and not dangling:
-        return
+    graph_ids, group_ids = set(scan.graph_ids), set(scan.group_ids)
+    repeated_graph = _repeated(scan.graph_ids, graph_ids)
+    repeated_group = _repeated(scan.group_ids, group_ids)
+    dangling_graph, dangling_group = scan.graph_refs - graph_ids, scan.group_refs - group_ids
+    dangling_graph.discard(None)
+    dangling_group.discard(None)
+    if repeated_graph or repeated_group or dangling_graph or dangling_group:  # rare
+        duplicates = {f"GraphId {key!r}" for key in repeated_graph}
+        duplicates.update(f"GroupId {key!r}" for key in repeated_group)
+        dangling = {f"GraphRef {ref!r}" for ref in dangling_graph}
+        dangling.update(f"GroupRef {ref!r}" for ref in dangling_group)
+        _report_refs(root, duplicates, dangling, report)
+
+
+def _repeated(ids: list[str | None], distinct: set[str | None]) -> list[str | None]:
+    """The ids given more than once, ``None`` aside; ``distinct`` is their set, so none are found cheaply."""
+    if len(distinct) + ids.count(None) - (None in distinct) == len(ids):
+        return []  # every id given once: the usual case
+    return [key for key, count in Counter(ids).items() if count > 1 and key is not None]
+
+
+def _report_refs(root: etree._Element, duplicates: set[str], dangling: set[str], report: Report) -> None:
+    """Name the elements behind repeated ids and dangling refs, in document order."""
     first: dict[str, etree._Element] = {}
-    for el in root.iter(_G + "*"):  # rare: find the elements behind the broken ids, in document order
+    for el in root.iter(_G + "*"):
         for key in ("GraphId", "GroupId", "GraphRef", "GroupRef"):
             what = f"{key} {el.get(key)!r}"
             if what in duplicates and first.setdefault(what, el) is not el:
@@ -320,14 +367,13 @@ def _check_refs(root: etree._Element, scan: _Scan, report: Report) -> None:
                 report.add(key.lower(), f"{_describe(owner)}: {what} names no {target} in this pathway", el)
 
 
-def _check_layout(scan: _Scan, report: Report) -> None:
+def _check_layout(scan: _Scan, board: tuple[float, float] | None, report: Report) -> None:
     for el, where in scan.loose:
         report.add("interaction-ends", f"{_describe(el)}: {where} connected to a node", el)
-    board = _board(scan)
     if board is not None and min(board) > 0:
-        right_edge, bottom_edge = board[0] + _BOARD_SLACK, board[1] + _BOARD_SLACK
+        low, right_edge, bottom_edge = -_BOARD_SLACK, board[0] + _BOARD_SLACK, board[1] + _BOARD_SLACK
         for left, top, right, bottom, el in scan.boxes:
-            if left < -_BOARD_SLACK or top < -_BOARD_SLACK or right > right_edge or bottom > bottom_edge:
+            if left < low or top < low or right > right_edge or bottom > bottom_edge:
                 message = f"{_describe(el)} lies (partly) off the {board[0]:g} x {board[1]:g} board"
                 report.add("inside-board", message, el)
     _check_overlap(scan.boxes, report)
@@ -357,6 +403,23 @@ def _board(scan: _Scan) -> tuple[float, float] | None:
         return float(scan.board.get("BoardWidth", "")), float(scan.board.get("BoardHeight", ""))
     except ValueError:
         return None  # missing or malformed: the schema rule reports it
+
+
+@cache
+def _id_tests() -> dict[str, Callable[[str], object]]:
+    """Each data source's identifier test by name: its pattern's ``fullmatch``, or one that accepts any."""
+    return {
+        name: source.matches if source.pattern is None else source.pattern.fullmatch
+        for name, source in datasources().items()
+    }
+
+
+def _first_child(el: etree._Element, tag: str) -> etree._Element | None:
+    """The first child with this tag, as ``el.find(tag)`` but without ElementPath's overhead."""
+    for child in el:
+        if child.tag == tag:
+            return child
+    return None
 
 
 def _line(el: etree._Element) -> int | None:

@@ -47,6 +47,7 @@ RULE_SETS = ("schema", "submission", "all")
 MIN_FILES_FOR_PROCESSES = 32
 
 _G = "{" + GPML_NS + "}"
+_PATHWAY = _G + "Pathway"
 _DECLARATION = re.compile(rb"\A(?:\xef\xbb\xbf)?<\?xml\s[^>]*\?>")
 _ENCODING = re.compile(rb"""encoding\s*=\s*["']([^"']*)["']""")
 _DUPLICATE_ID = re.compile(r"attribute 'GraphId': '([^']*)' is not a valid value of the atomic type 'xs:ID'")
@@ -88,7 +89,8 @@ def validate_tree(
     _check_rules(rules)
     report = Report(name)
     root = tree.getroot()
-    if tree.docinfo.internalDTD is not None or tree.docinfo.externalDTD is not None:
+    docinfo = tree.docinfo
+    if docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         report.add(
             "xml-well-formed", "has a DOCTYPE: GPML never declares one (entities are not expanded)", line=1
         )
@@ -195,9 +197,9 @@ def _schema() -> etree.XMLSchema:
 
 
 def _check_version(root: etree._Element, report: Report) -> bool:
-    qname = etree.QName(root)
-    if qname.namespace == GPML_NS and qname.localname == "Pathway":
+    if root.tag == _PATHWAY:
         return True
+    qname = etree.QName(root)
     version = KNOWN_NAMESPACES.get(qname.namespace or "")
     if version and qname.localname == "Pathway":
         message = (
