@@ -32,6 +32,7 @@ from .render_geometry import (
     OUTLINES,
     RECTANGLE,
     Box,
+    Memo,
     Outline,
     Placement,
     Route,
@@ -204,7 +205,8 @@ def _look(kind: str, node_type: str, *style: str | None) -> _Look:
 def _text_origin(look: _Look, box: Box, count: int) -> tuple[float, float]:
     """Where the first of `count` label lines starts in the box, by Align and Valign."""
     size, step = look.size, look.size * 1.2
-    x = {"Left": box.x + 2, "Right": box.x + box.w - 2}.get(look.align, box.x + box.w / 2)
+    align = look.align
+    x = box.x + 2 if align == "Left" else box.x + box.w - 2 if align == "Right" else box.x + box.w / 2
     if look.valign == "Middle":
         return x, box.y + box.h / 2 - (count - 1) * step / 2 + size * 0.35
     return x, box.y + box.h - (count - 1) * step - size * 0.25 if look.valign == "Bottom" else box.y + size
@@ -241,17 +243,16 @@ def _frame(kind: str, node_type: str, gfx: Mapping[str, str], box: Box) -> _Fram
     return _Frame(look.start + turn, shape, f'<text x="{fmt(x)}" y="{fmt(y)}"{look.text_attrs}>', look, box)
 
 
-_FRAMES: dict[tuple[str, str, str], _Frame] = {}  # forgotten when full, as placements are
-_FRAMES_KEPT = 1024
+_FRAMES: Memo[tuple[str, str, str], _Frame] = Memo(1024)
 
 
 def _placed_frame(kind: str, node_type: str, placed: Placement) -> _Frame:
-    """The frame of a node placed by its own Graphics, remembered: drafts on a grid share a few hundred."""
+    """The frame of a node placed by its own Graphics, cached when the placement recurs (as in drafts)."""
+    if not placed.recurs:
+        return _frame(kind, node_type, placed.attrs, placed.box)
     key = kind, node_type, placed.key
     if (frame := _FRAMES.get(key)) is None:
-        if len(_FRAMES) >= _FRAMES_KEPT:
-            _FRAMES.clear()
-        frame = _FRAMES[key] = _frame(kind, node_type, placed.attrs, placed.box)
+        frame = _FRAMES.keep(key, _frame(kind, node_type, placed.attrs, placed.box))
     return frame
 
 
@@ -284,7 +285,7 @@ def _line(
             heads.add((kind := _HEADS.get(head, "arrow"), colour))
             parts.append(f' {attr}="url(#{prefix}{kind}-{colour[1:]})"')
     parts.append("/>")
-    for anchor in gfx.iterchildren(_G + "Anchor"):
+    for anchor in route.anchors:
         if anchor.get("Shape") == "Circle":
             at = route.along(num(anchor.get("Position"), 0.5))[0]
             parts.append(f'<circle cx="{fmt(at.real)}" cy="{fmt(at.imag)}" r="3" fill="{colour}"/>')

@@ -9,21 +9,23 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from itertools import pairwise
-from typing import NamedTuple, cast
+from typing import Generic, NamedTuple, TypeVar, cast
 
 from lxml import etree
 
 from .gpml import GPML_NS
 
 __all__ = [
-    "OUTLINES", "RECTANGLE", "Box", "Outline", "Placement", "Point", "Route", "Scene", "attributes", "box_of",
-    "fmt", "fmt_point", "num", "placement", "rect",
+    "OUTLINES", "RECTANGLE", "Box", "Memo", "Outline", "Placement", "Point", "Route", "Scene", "attributes",
+    "box_of", "fmt", "fmt_point", "num", "placement", "rect",
 ]  # fmt: skip
 
 _G = f"{{{GPML_NS}}}"
-_GRAPHICS = _G + "Graphics"
+_GRAPHICS, _POINT, _ANCHOR = _G + "Graphics", _G + "Point", _G + "Anchor"
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 _LINE_TAGS = (_G + "Interaction", _G + "GraphicalLine")
 _GROUP_PAD = 8.0  # PathVisio draws a group this far outside its members
 _STUB = 20.0  # how far an elbow line runs out of a box before it turns back
@@ -92,7 +94,8 @@ def box_of(gfx: Mapping[str, str]) -> Box | None:
     cx, cy = gfx.get("CenterX"), gfx.get("CenterY")
     if cx is None or cy is None:
         return None
-    w, h = max(num(gfx.get("Width")), 0.0), max(num(gfx.get("Height")), 0.0)
+    w, h = num(gfx.get("Width")), num(gfx.get("Height"))
+    w, h = 0.0 if w < 0 else w, 0.0 if h < 0 else h  # max(w, 0.0), written out: this runs for every node
     return Box(num(cx) - w / 2, num(cy) - h / 2, w, h)
 
 
@@ -100,19 +103,48 @@ class Placement(NamedTuple):
     """Where a node's Graphics puts it: its box and z-order, and its attributes (shared: never change them).
 
     `key` holds all the attributes, names then values joined by NUL (which XML never holds): one string,
-    cheap to hash and compare, for caching what depends on them.
+    cheap to hash and compare. `recurs` tells that placement() met the same attributes shortly before, as
+    it does all the time in drafts laid out on a grid and seldom in pathways drawn by hand: only then is
+    caching what depends on them worth its cost.
     """
 
     key: str
     attrs: Mapping[str, str]
     box: Box
     z: float
+    recurs: bool
 
 
-# Drafts laid out on a grid share a few hundred placements among thousands of nodes, nearly all met again
-# within a few drafts. A larger cache hardly hits more, and slows down pathways whose nodes never repeat.
-_PLACEMENTS: dict[str, Placement] = {}
-_PLACEMENTS_KEPT = 512
+class Memo(Generic[K, V]):
+    """A small cache that forgets everything once it holds `size` keys, and remembers which keys it met."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.kept: dict[K, V] = {}
+        self.seen: set[K] = set()
+
+    def get(self, key: K) -> V | None:
+        return self.kept.get(key)
+
+    def keep(self, key: K, value: V) -> V:
+        if len(self.kept) >= self.size:
+            self.kept.clear()
+        self.kept[key] = value
+        return value
+
+    def met_before(self, key: K) -> bool:
+        """Whether the key was met before; from now on, it was."""
+        if key in self.seen:
+            return True
+        if len(self.seen) >= self.size:
+            self.seen.clear()
+        self.seen.add(key)
+        return False
+
+
+# Drafts share a few hundred placements among thousands of nodes, nearly all met again within a few drafts;
+# pathways drawn by hand seldom repeat one, and keeping all of theirs slowed them down.
+_PLACEMENTS: Memo[str, Placement] = Memo(512)
 
 
 def placement(gfx: etree._Element) -> Placement | None:
@@ -124,9 +156,9 @@ def placement(gfx: etree._Element) -> Placement | None:
         attrs = dict(zip(parts[:half], parts[half:], strict=True))
         if (box := box_of(attrs)) is None:
             return None
-        if len(_PLACEMENTS) >= _PLACEMENTS_KEPT:
-            _PLACEMENTS.clear()
-        found = _PLACEMENTS[key] = Placement(key, attrs, box, num(attrs.get("ZOrder")))
+        found = Placement(key, attrs, box, num(attrs.get("ZOrder")), _PLACEMENTS.met_before(key))
+        if found.recurs:
+            _PLACEMENTS.keep(key, found)
     return found
 
 
@@ -193,11 +225,13 @@ def _curve(points: list[Point]) -> list[tuple[Point, Point, Point]]:
 
 
 class Route(NamedTuple):
-    """How one line is drawn: its corner points, whether it curves through them, and its end Points."""
+    """How one line is drawn: its corner points and whether it curves through them, with the elements of
+    its ends (the first and last Point, which carry the arrowheads) and of its Anchors."""
 
     points: list[Point]
     curved: bool
-    ends: tuple[etree._Element, etree._Element]  # the first and last Point elements, with the arrowheads
+    ends: tuple[etree._Element, etree._Element]
+    anchors: list[etree._Element]
 
     def path(self) -> str:
         if not self.curved or len(self.points) <= 2:
@@ -236,6 +270,17 @@ class Route(NamedTuple):
                     return a + heading * left, heading
             left -= abs(b - a)
         return flat[-1], heading
+
+
+def _points_and_anchors(gfx: etree._Element) -> tuple[list[etree._Element], list[etree._Element]]:
+    """The Point and Anchor elements in a line's Graphics, in one pass over its children."""
+    points, anchors = [], []
+    for child in gfx:
+        if (tag := child.tag) == _POINT:
+            points.append(child)
+        elif tag == _ANCHOR:
+            anchors.append(child)
+    return points, anchors
 
 
 def _line_of(anchor: etree._Element, root: etree._Element) -> etree._Element | None:
@@ -279,7 +324,7 @@ class Scene:
         for group in root.iterchildren(_G + "Group"):
             if (found := self.group(group.get("GroupId", ""), set())) and group.get("GraphId"):
                 self.boxes[group.get("GraphId", "")] = found[0]
-        for anchor in root.iter(_G + "Anchor"):  # one pass over the tree, not two searches per line
+        for anchor in root.iter(_ANCHOR):  # one pass over the tree, not two searches per line
             anchor_id, line = anchor.get("GraphId"), _line_of(anchor, root)
             if anchor_id is not None and line is not None:
                 self.anchors[anchor_id] = (line, num(anchor.get("Position"), 0.5))
@@ -336,7 +381,8 @@ class Scene:
             return self._routes[line]
         self._routes[line] = None  # an anchor chain that loops back falls back to the points' X/Y
         gfx = self.graphics.get(line)
-        if gfx is None or len(points := list(gfx.iterchildren(_G + "Point"))) < 2:
+        points, anchors = _points_and_anchors(gfx) if gfx is not None else ([], [])
+        if gfx is None or len(points) < 2:
             return None
         (start, ds), (end, de) = self.place(points[0]), self.place(points[-1])
         if start is None or end is None:
@@ -350,8 +396,8 @@ class Scene:
             corners = _elbow(start, ds, end, de, middle)
         else:
             corners = _clean([start, *middle, end]) if kind == "Segmented" else [start, end]
-        ends = points[0], points[-1]
-        self._routes[line] = Route(corners if len(corners) > 1 else [start, end], kind == "Curved", ends)
+        corners = corners if len(corners) > 1 else [start, end]
+        self._routes[line] = Route(corners, kind == "Curved", (points[0], points[-1]), anchors)
         return self._routes[line]
 
 

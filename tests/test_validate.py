@@ -123,6 +123,17 @@ def test_each_defect_fires_its_rule_and_only_it(old: str, new: str, rule: str) -
     assert rules_fired(data) == {rule}
 
 
+@pytest.mark.parametrize("after", ["<!-- a note -->", '<Attribute Key="k" Value="v" />'])
+def test_datanode_parts_out_of_schema_order_are_still_checked(after: str) -> None:
+    """A DataNode not ending in Graphics, Xref (an XML comment, a misplaced child) keeps its Xref and box."""
+    jak1 = '<Xref Database="Entrez Gene" ID="3716" />'
+    data = mutate(jak1, f'<Xref Database="Entrez Gene" ID="JAK1" />{after}')
+    assert rules_fired(data, "submission") == {"xref-id-pattern"}
+    atp = b'<Xref Database="ChEBI" ID="CHEBI:15422" />'
+    overlapping = mutate('CenterX="340.0" CenterY="260.0"', 'CenterX="65.0" CenterY="42.0"')
+    assert rules_fired(overlapping.replace(atp, atp + after.encode()), "submission") == {"overlap"}
+
+
 def test_every_rule_has_a_mutation_or_a_safety_test() -> None:
     covered = {m[3] for m in MUTATIONS} | {"file-read", "xml-well-formed", "gpml-version"}
     assert covered == set(RULES)
