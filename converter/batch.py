@@ -95,11 +95,9 @@ def _listed(lines: Iterable[str]) -> Iterator[Path]:
             yield Path(text)
 
 
-def _input_hash(path: Path, fingerprint: bytes) -> str:
-    """What a conversion depends on: options and tool version, tables, and the record's bytes."""
-    digest = hashlib.sha256(fingerprint)
-    digest.update(path.read_bytes())
-    return digest.hexdigest()
+def _input_hash(record_sha256: str, fingerprint: bytes) -> str:
+    """What a conversion depends on: options and tool version, the record's bytes and its tables'."""
+    return hashlib.sha256(fingerprint + record_sha256.encode()).hexdigest()
 
 
 # --- the worker side -------------------------------------------------------------------------------
@@ -122,9 +120,7 @@ def _convert_one(source: str, old_input: str, old_output: str, old_name: str) ->
     path = Path(source)
     try:
         record = read_record(path)
-        tables = b"".join(Path(table).read_bytes() for table in record.table_paths)
-        fingerprint = _worker_state["fingerprint"] + tables
-        input_sha = _input_hash(path, fingerprint)
+        input_sha = _input_hash(record.sha256, _worker_state["fingerprint"])
         target = output_path(outdir, record.figid)
         if old_input == input_sha and old_name == target.name and _intact(target, old_output):
             return Outcome(source, "skipped", record.figid, input_sha256=input_sha, output_sha256=old_output)

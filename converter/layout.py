@@ -70,7 +70,7 @@ def text_width(text: str, font_size: int = 12) -> float:
 
 def natural_key(text: str) -> tuple[tuple[int, str], ...]:
     """Sort key in which GRIN2 comes before GRIN10."""
-    return tuple((int(p), "") if p.isdigit() else (-1, p.casefold()) for p in _NUMBER.split(text) if p)
+    return tuple([(int(p), "") if p.isdigit() else (-1, p.casefold()) for p in _NUMBER.split(text) if p])
 
 
 def family_of(symbol: str) -> str:

@@ -6,6 +6,7 @@ CBaseLoader when present), so the keyword ``NO`` (nitric oxide) stays ``"NO"`` a
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -111,7 +112,8 @@ class FigureRecord:
     genes: tuple[GeneRow, ...] | None = None
     chemicals: tuple[ChemicalRow, ...] | None = None
     diseases: tuple[DiseaseRow, ...] | None = None
-    table_paths: tuple[str, ...] = ()  # the table files read, for provenance and change detection
+    table_paths: tuple[str, ...] = ()  # the table files read, for provenance
+    sha256: str = ""  # of the record's bytes then its tables', as read: what a conversion depends on
 
 
 def value(raw: object) -> str:
@@ -314,24 +316,28 @@ def _prefixed(text: str, prefix: str) -> str:
     return f"{prefix}:{tail}" if head.upper() == prefix and tail.isdigit() else ""
 
 
-def _read_text(path: Path, limit: int) -> str:
+def _read_bytes(path: Path, limit: int) -> bytes:
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise RecordError(f"{path}: larger than {limit // 2**20} MiB")
-        return _decode(path.read_bytes())
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)  # one read, no stat: a larger file shows by its length
     except OSError as exc:
         raise RecordError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if len(data) > limit:
+        raise RecordError(f"{path}: larger than {limit // 2**20} MiB")
+    return data
+
+
+def _text_of(data: bytes, path: Path) -> str:
+    try:
+        return _decode(data)
     except RecordError as exc:
-        if str(exc).startswith(str(path)):
-            raise
         raise RecordError(f"{path}: {exc}") from exc
 
 
-def _tsv_columns(path: Path) -> tuple[dict[str, int], int, Callable[[str], list[str]]]:
+def _tsv_columns(text: str) -> tuple[dict[str, int], int, Callable[[str], list[str]]]:
     """A table's columns by name, its row count, and a getter of a column: cells stripped, ``""`` where
     missing. Column by column, the rows of a table are read in a few C-level passes."""
-    lines = _read_text(path, MAX_TABLE_BYTES).split("\n")
+    lines = text.split("\n")
     header = lines[0].split("\t") if lines else []
     rows = [line.split("\t") for line in lines[1:] if line.strip()]
     where = {name.strip(): i for i, name in enumerate(header)}
@@ -349,7 +355,13 @@ def read_table(
     path: Path, kind: str
 ) -> tuple[GeneRow, ...] | tuple[ChemicalRow, ...] | tuple[DiseaseRow, ...]:
     """Read a ``-genes``, ``-chemicals`` or ``-diseases`` table by column name (older layouts too)."""
-    where, count, column = _tsv_columns(path)
+    return _table_rows(_text_of(_read_bytes(path, MAX_TABLE_BYTES), path), path, kind)
+
+
+def _table_rows(
+    text: str, path: Path, kind: str
+) -> tuple[GeneRow, ...] | tuple[ChemicalRow, ...] | tuple[DiseaseRow, ...]:
+    where, count, column = _tsv_columns(text)
     if kind == "genes":
         if count and "word" not in where:
             raise RecordError(f"{path}: not a genes table (no 'word' column)")
@@ -393,9 +405,9 @@ def find_tables(record_path: Path, figid: str) -> dict[str, Path]:
     found: dict[str, Path] = {}
     for kind in TABLE_KINDS:
         for folder in folders:
-            candidate = folder / f"{figid}-{kind}.tsv"
-            if candidate.is_file():
-                found[kind] = candidate
+            # Text paths and os.path: a batch makes six of these checks a record, and pathlib's cost more.
+            if os.path.isfile(candidate := f"{folder}{os.sep}{figid}-{kind}.tsv"):
+                found[kind] = Path(candidate)
                 break
     return found
 
@@ -405,16 +417,20 @@ def read_record(path: Path, tables: Mapping[str, Path] | None = None, find: bool
 
     Raises RecordError whose text starts with the file name.
     """
-    text = _read_text(path, MAX_RECORD_BYTES)
+    data = _read_bytes(path, MAX_RECORD_BYTES)
+    digest = hashlib.sha256(data)
     try:
-        record = parse_record(text, str(path), fallback_figid=path.stem)
+        record = parse_record(data, str(path), fallback_figid=path.stem)
     except RecordError as exc:
         raise RecordError(f"{path}: {exc}") from exc
     found = find_tables(path, record.figid) if find else {}
     # Inline lists of the older format win over tables found nearby; tables named explicitly win over both.
     paths = {kind: table for kind, table in found.items() if getattr(record, kind) is None}
     paths.update(tables or {})
-    if not paths:
-        return record
-    loaded: dict[str, Any] = {kind: read_table(table, kind) for kind, table in paths.items()}
-    return replace(record, **loaded, table_paths=tuple(str(p) for p in paths.values()))
+    loaded: dict[str, Any] = {}
+    for kind, table in paths.items():
+        raw = _read_bytes(table, MAX_TABLE_BYTES)
+        digest.update(raw)
+        loaded[kind] = _table_rows(_text_of(raw, table), table, kind)
+    table_paths = tuple(str(p) for p in paths.values())
+    return replace(record, **loaded, table_paths=table_paths, sha256=digest.hexdigest())

@@ -76,10 +76,16 @@ def test_resume_skips_unchanged_and_redoes_changed(pfocr_dir: Path, tmp_path: Pa
     damaged = out / f"{records[1].stem}.gpml"
     damaged.write_bytes(damaged.read_bytes()[:100])
     (out / f"{records[2].stem}.gpml").unlink()
+    # and change one table only: replaced, not written through (it is a hard link into the corpus)
+    with_table = next(r for r in records[3:] if (r.parent.parent / "_data" / f"{r.stem}-genes.tsv").exists())
+    table = with_table.parent.parent / "_data" / f"{with_table.stem}-genes.tsv"
+    rows = table.read_text()
+    table.unlink()
+    table.write_text(rows + rows.splitlines()[-1] + "\n")
     second = {o.source: o.status for o in run_batch(records, out, workers=2, resume=True)}
-    redone = {str(r) for r in records[:3]}
+    redone = {str(r) for r in [*records[:3], with_table]}
     assert {s for s, status in second.items() if status == "converted"} == redone
-    assert sum(status == "skipped" for status in second.values()) == 37
+    assert sum(status == "skipped" for status in second.values()) == 36
     _assert_complete(records, out)
     # and a run without --resume redoes everything
     third = [o.status for o in run_batch(records, out, workers=1)]
