@@ -53,6 +53,8 @@ NA_VALUES = frozenset({"", "NA", ".na.character", "NaN", "nan", "NULL"})
 FIGID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 #: Control characters that neither YAML nor XML accept; OCR'd text sometimes carries them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+#: White space beside a tab or at either end of a line: the one case where table cells need stripping.
+_PADDED = re.compile(r"(?m)[^\S\t\n]\t|\t[^\S\t\n]|^[^\S\t\n]|[^\S\t\n]$")
 MAX_RECORD_BYTES = 4 * 1024 * 1024
 MAX_TABLE_BYTES = 32 * 1024 * 1024
 TABLE_KINDS = ("genes", "chemicals", "diseases")
@@ -341,11 +343,16 @@ def _tsv_columns(text: str) -> tuple[dict[str, int], int, Callable[[str], list[s
     header = lines[0].split("\t") if lines else []
     rows = [line.split("\t") for line in lines[1:] if line.strip()]
     where = {name.strip(): i for i, name in enumerate(header)}
+    # Most tables have no padded cell and no short row: their columns are read without a call per cell.
+    padded = _PADDED.search(text) is not None
+    shortest = min(map(len, rows), default=0)
 
     def column(name: str) -> list[str]:
         i = where.get(name)
         if i is None:
             return [""] * len(rows)
+        if i < shortest and not padded:
+            return [row[i] for row in rows]
         return [row[i].strip() if i < len(row) else "" for row in rows]
 
     return where, len(rows), column

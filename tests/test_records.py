@@ -137,3 +137,31 @@ def test_every_corpus_record_reads(pfocr_dir: Path) -> None:
     for path in paths:
         record = read_record(path)
         assert record.figid == path.stem
+
+
+def _cells_stripped_one_by_one(text: str) -> dict[str, list[str]]:
+    lines = text.split("\n")
+    rows = [line.split("\t") for line in lines[1:] if line.strip()]
+    header = lines[0].split("\t")
+    return {name.strip(): [r[i].strip() if i < len(r) else "" for r in rows] for i, name in enumerate(header)}
+
+
+def test_table_columns_as_if_every_cell_were_stripped(pfocr_dir: Path) -> None:
+    """The fast path for tables without padding or short rows reads what stripping every cell reads."""
+    import random
+
+    from converter.records import _decode, _tsv_columns
+
+    rng = random.Random(3)
+    tables = [_decode(p.read_bytes()) for p in sorted((pfocr_dir / "_data").glob("*.tsv"))]
+    padded = 0
+    for n, text in enumerate(tables * 6):
+        if n >= len(tables):  # then damaged: padding, non-breaking spaces, short and blank rows
+            for _ in range(rng.randint(1, 4)):
+                at = rng.randrange(len(text) + 1)
+                text = text[:at] + rng.choice([" ", "\t", "\n", "\xa0", "x", "\t\t", " \n"]) + text[at:]
+        where, _count, column = _tsv_columns(text)
+        expected = _cells_stripped_one_by_one(text)
+        assert {name: column(name) for name in where} == expected
+        padded += any(cell != cell.strip() for row in text.split("\n") for cell in row.split("\t"))
+    assert padded > 100  # the damaged tables did exercise the slow path
