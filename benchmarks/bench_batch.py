@@ -5,7 +5,8 @@ The floor, measured on the same records on one core: parse the front matter with
 
 Usage (from the repository root, the shared corpora beside it):
     python benchmarks/bench_batch.py [--records 100000] [--workdir /dev/shm/pfocr2gpml-bench] [--workers 0]
-Prints the figures; writes nothing outside the work folder (removed at the end unless --keep).
+Prints the figures, and the CPU time of each step of a conversion; writes nothing outside the work
+folder (removed at the end unless --keep).
 """
 
 from __future__ import annotations
@@ -110,6 +111,54 @@ def floor(records: list[Path], drafts: Path, limit: int) -> float:
     return len(work) / (time.perf_counter() - started)
 
 
+def stages(records: list[Path], limit: int) -> dict[str, float]:
+    """Milliseconds per record of each step of a conversion, one record after the other as in a worker.
+
+    One core; each step's figure is the least of three passes over the records.
+    """
+    from converter.draft import DraftOptions, build_pathway
+    from converter.gpml import parse_gpml, to_gpml, write_bytes_atomic
+    from converter.mapping import map_record
+    from converter.records import read_record
+    from converter.render import render_svg
+    from converter.validate import validate_tree
+
+    scratch = records[0].parent.parent / "stages"
+    (scratch / "previews").mkdir(parents=True, exist_ok=True)
+    options, clock = DraftOptions(), time.perf_counter
+    names = ["read record + tables", "map", "build", "serialise", "parse", "validate (schema + rules)"]
+    names += ["preview", "write both"]
+    best = dict.fromkeys(names, float("inf"))
+    for _ in range(3):
+        spent = dict.fromkeys(names, 0.0)
+        for path in records[:limit]:
+            t0 = clock()
+            record = read_record(path)
+            t1 = clock()
+            mapping = map_record(record)
+            t2 = clock()
+            pathway = build_pathway(record, mapping, options)
+            t3 = clock()
+            data = to_gpml(pathway)
+            t4 = clock()
+            tree = parse_gpml(data)
+            t5 = clock()
+            validate_tree(tree, "all", record.figid, raw=data)
+            t6 = clock()
+            svg = render_svg(tree)
+            t7 = clock()
+            write_bytes_atomic(data, scratch / f"{record.figid}.gpml")
+            write_bytes_atomic(svg, scratch / "previews" / f"{record.figid}.svg")
+            t8 = clock()
+            for name, start, end in zip(
+                names, (t0, t1, t2, t3, t4, t5, t6, t7), (t1, t2, t3, t4, t5, t6, t7, t8), strict=True
+            ):
+                spent[name] += end - start
+        best = {name: min(best[name], spent[name]) for name in names}
+    shutil.rmtree(scratch, ignore_errors=True)
+    return {name: 1000 * seconds / min(limit, len(records)) for name, seconds in best.items()}
+
+
 def main() -> None:
     formatter = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=formatter)
@@ -129,6 +178,7 @@ def main() -> None:
     seconds, peak, summary = run_batch(corpus, outdir, args.workers, args.batch_options)
     rate = args.records / seconds
     floor_rate = floor(records, outdir, min(args.floor_records, args.records))
+    steps = stages(records, min(args.floor_records, args.records))
     machine = f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores"
     print(f"machine: {machine}, Python {platform.python_version()}")
     print(f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; work folder: {args.workdir}")
@@ -137,6 +187,10 @@ def main() -> None:
     print(f"peak RSS (all processes): {peak / 2**20:.0f} MB")
     print(f"floor (CSafeLoader + lxml build + serialise + XSD, 1 core): {floor_rate:.0f} records/s")
     print(f"ratio: batch / (floor x {cores} cores) = {rate / (floor_rate * cores):.2f}")
+    total, floor_ms = sum(steps.values()), 1000 / floor_rate
+    print(f"one core, CPU ms per record by step (sum {total:.2f}; the floor takes {floor_ms:.2f}):")
+    for name, ms in steps.items():
+        print(f"  {name:28s} {ms:6.3f}")
     if not args.keep:
         shutil.rmtree(args.workdir, ignore_errors=True)
 

@@ -319,14 +319,14 @@ def _prefixed(text: str, prefix: str) -> str:
 
 
 def _read_bytes(path: Path, limit: int) -> bytes:
+    # Unbuffered, sized by fstat: read(limit + 1) would allocate the whole limit for every small file.
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)  # one read, no stat: a larger file shows by its length
+        with open(path, "rb", buffering=0) as handle:
+            if os.fstat(handle.fileno()).st_size > limit:
+                raise RecordError(f"{path}: larger than {limit // 2**20} MiB")
+            return handle.readall()
     except OSError as exc:
         raise RecordError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    if len(data) > limit:
-        raise RecordError(f"{path}: larger than {limit // 2**20} MiB")
-    return data
 
 
 def _text_of(data: bytes, path: Path) -> str:

@@ -165,3 +165,12 @@ def test_table_columns_as_if_every_cell_were_stripped(pfocr_dir: Path) -> None:
         assert {name: column(name) for name in where} == expected
         padded += any(cell != cell.strip() for row in text.split("\n") for cell in row.split("\t"))
     assert padded > 100  # the damaged tables did exercise the slow path
+
+
+def test_oversized_record_refused_unread(tmp_path: Path) -> None:
+    from converter.records import MAX_RECORD_BYTES
+
+    big = tmp_path / "big.md"
+    big.write_bytes(b"---\nfigid: big\ncaption: " + b"x" * MAX_RECORD_BYTES + b"\n---\n")
+    with pytest.raises(RecordError, match=r"big\.md: larger than 4 MiB"):
+        read_record(big)
