@@ -53,8 +53,6 @@ NA_VALUES = frozenset({"", "NA", ".na.character", "NaN", "nan", "NULL"})
 FIGID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 #: Control characters that neither YAML nor XML accept; OCR'd text sometimes carries them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
-#: White space beside a tab or at either end of a line: the one case where table cells need stripping.
-_PADDED = re.compile(r"(?m)[^\S\t\n]\t|\t[^\S\t\n]|^[^\S\t\n]|[^\S\t\n]$")
 MAX_RECORD_BYTES = 4 * 1024 * 1024
 MAX_TABLE_BYTES = 32 * 1024 * 1024
 TABLE_KINDS = ("genes", "chemicals", "diseases")
@@ -336,6 +334,25 @@ def _text_of(data: bytes, path: Path) -> str:
         raise RecordError(f"{path}: {exc}") from exc
 
 
+def _padded(text: str) -> bool:
+    """Whether a table may have a cell that stripping changes; False is sure, True may be wrong.
+
+    In ASCII text, once ``_decode`` has dropped control characters and carriage returns, the only white
+    space besides tabs and newlines is the space: a few substring searches in C tell. Other text may
+    hold any of Unicode's spaces, so its cells are stripped one by one.
+    """
+    if not text.isascii():
+        return True
+    return (
+        " \t" in text
+        or "\t " in text
+        or " \n" in text
+        or "\n " in text
+        or text[:1] == " "
+        or text[-1:] == " "
+    )
+
+
 def _tsv_columns(text: str) -> tuple[dict[str, int], int, Callable[[str], list[str]]]:
     """A table's columns by name, its row count, and a getter of a column: cells stripped, ``""`` where
     missing. Column by column, the rows of a table are read in a few C-level passes."""
@@ -344,7 +361,7 @@ def _tsv_columns(text: str) -> tuple[dict[str, int], int, Callable[[str], list[s
     rows = [line.split("\t") for line in lines[1:] if line.strip()]
     where = {name.strip(): i for i, name in enumerate(header)}
     # Most tables have no padded cell and no short row: their columns are read without a call per cell.
-    padded = _PADDED.search(text) is not None
+    padded = _padded(text)
     shortest = min(map(len, rows), default=0)
 
     def column(name: str) -> list[str]:
