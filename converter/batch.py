@@ -29,6 +29,7 @@ from .render import render_svg
 
 __all__ = [
     "LEDGER_NAME",
+    "LedgerFigures",
     "Outcome",
     "iter_sources",
     "read_outcomes",
@@ -355,6 +356,19 @@ def _latest_rows(outdir: Path) -> Iterator[tuple[Any, ...]]:
 def read_outcomes(outdir: Path) -> Iterator[Outcome]:
     """The ledger rows of the latest run, in source order."""
     return (Outcome(*row) for row in _latest_rows(outdir))
+
+
+class LedgerFigures:
+    """The latest run's figures as report entries, read anew from the ledger each time it is iterated.
+
+    The HTML report reads its figures twice (counts, then rows); this lets it without holding them.
+    """
+
+    def __init__(self, outdir: Path) -> None:
+        self.outdir = outdir
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return report_figures(self.outdir)
 
 
 TSV_COLUMNS = (

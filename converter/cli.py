@@ -191,7 +191,7 @@ def batch(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Convert a whole corpus in parallel: resumable, every failure reported, with JSON/TSV reports."""
-    from .batch import iter_sources, report_figures, run_batch, write_reports
+    from .batch import LedgerFigures, iter_sources, run_batch, write_reports
     from .draft import DraftOptions
     from .pipeline import ConvertOptions
     from .report import write_html_report
@@ -222,7 +222,7 @@ def batch(
         "records_per_second": round(len(paths) / seconds, 1) if seconds else 0.0,
     }
     header = write_reports(outdir, totals, source)
-    write_html_report(outdir, {**header, "figures": report_figures(outdir)})
+    write_html_report(outdir, {**header, "figures": LedgerFigures(outdir)})
     if as_json:
         typer.echo(json.dumps(totals, indent=2))
     else:

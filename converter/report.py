@@ -13,13 +13,15 @@ lets no script run but that one (pinned by its SHA-256).
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import math
 import os
 import re
+import secrets
 import tempfile
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -27,6 +29,7 @@ from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 __all__ = ["INDEX_HTML", "PAGE_SIZE", "render_html", "write_html_report"]
@@ -156,26 +159,40 @@ def _row(figure: Mapping[str, Any], codes: dict[str, dict[str, int]]) -> list[An
     return [values[name] for name in COLUMNS]
 
 
-def _context(report: Mapping[str, Any]) -> dict[str, Any]:
-    """Everything the template needs, computed from the report in one pass over its figures.
+def _figures(report: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
+    """The report's figures, as something that can be read twice (batch passes a view of its ledger)."""
+    figures = report.get("figures") or ()
+    if (
+        iter(figures) is figures
+    ):  # a one-shot iterator: kept, so that the rows can be written after the counts
+        figures = list(figures)
+    return [f for f in figures if isinstance(f, Mapping)] if isinstance(figures, list) else figures
 
-    ``figures`` may be any iterable (batch streams it from its ledger): only compact rows are kept.
+
+def _context(report: Mapping[str, Any], rows: str) -> dict[str, Any]:
+    """Everything the template needs but the figure rows, counted in one pass over the figures.
+
+    ``rows`` stands in for the rows in the embedded JSON; :func:`_pieces` puts them there, one by one, so
+    that a report of the whole corpus is never held in memory.
     """
     codes: dict[str, dict[str, int]] = {name: {} for name in CODED}
-    rows, failures = [], []
-    for figure in report.get("figures") or ():
+    count: dict[str, Counter[int]] = {name: Counter() for name in CODED}
+    failures, inputs = [], 0
+    for figure in _figures(report):
         if not isinstance(figure, Mapping):
             continue
-        rows.append(_row(figure, codes))
+        row = _row(figure, codes)
+        inputs += 1
+        for name in CODED:
+            count[name][row[_CODED_AT[name]]] += 1
         if _text(figure.get("status")) == "failed":
             fields = ("figid", "source", "error")
             failures.append({name: _text(figure.get(name)) for name in fields})
     values = {name: list(found) for name, found in codes.items()}
-    count = {name: Counter(row[COLUMNS.index(name)] for row in rows) for name in CODED}
     status = {values["status"][code]: n for code, n in count["status"].items()}
     validation = {values["validation"][code]: n for code, n in count["validation"].items()}
     totals = {
-        "inputs": len(rows),
+        "inputs": inputs,
         **{name: status.get(name, 0) for name in STATUSES},
         **(report.get("totals") or {}),
     }
@@ -205,23 +222,60 @@ def _context(report: Mapping[str, Any]) -> dict[str, Any]:
         },
         "script": script,
         "script_hash": script_hash,
+        "_codes": codes,
     }
+
+
+_CODED_AT = {name: COLUMNS.index(name) for name in CODED}
+
+
+def _pieces(report: Mapping[str, Any]) -> Iterator[str]:
+    """The page as a few pieces of text: the template around the rows, and the rows a thousand at a time."""
+    figures = _figures(report)
+    report = {**report, "figures": figures}
+    marker = f"rows-{secrets.token_hex(16)}"  # where the rows go; no text of the report can guess it
+    context = _context(report, marker)
+    codes = context.pop("_codes")
+    page = _environment().get_template("report.html.j2").render(context)
+    before, found, after = page.partition(f'"{marker}"')
+    if not found or marker in after:
+        raise RuntimeError("the report template must embed the figure data exactly once")
+    yield before
+    yield "["
+    dumps = functools.partial(htmlsafe_json_dumps, separators=(",", ":"), ensure_ascii=False)
+    batch: list[str] = []
+    separator = ""
+    for figure in figures:
+        if isinstance(figure, Mapping):
+            batch.append(dumps(_row(figure, codes)))  # the codes of the first pass: the same numbers
+        if len(batch) == 1000:
+            yield separator + ",".join(batch)
+            batch, separator = [], ","
+    if batch:
+        yield separator + ",".join(batch)
+    yield "]"
+    yield after
 
 
 def render_html(report: Mapping[str, Any]) -> str:
     """The page for a batch report (the dict ``batch`` writes to ``report.json``), as text."""
-    return _environment().get_template("report.html.j2").render(_context(report))
+    return "".join(_pieces(report))
 
 
 def write_html_report(outdir: Path, report: Mapping[str, Any]) -> Path:
-    """Write ``OUTDIR/index.html`` so that it appears whole or not at all; returns its path."""
+    """Write ``OUTDIR/index.html`` so that it appears whole or not at all; returns its path.
+
+    The figures are read twice, once for the counts and once for the rows, and written as they come:
+    memory stays flat whatever their number when ``report["figures"]`` can be iterated again (a list, or
+    batch's view of its ledger); a one-shot iterator is read into a list first.
+    """
     outdir = Path(outdir)
     target = outdir / INDEX_HTML
-    data = render_html(report).encode("utf-8")
     handle, temp = tempfile.mkstemp(dir=outdir, prefix=f".{INDEX_HTML}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            for piece in _pieces(report):
+                out.write(piece.encode("utf-8"))
         os.chmod(temp, 0o644)  # mkstemp makes the file private; the page is meant to be read (and served)
         os.replace(temp, target)
     except BaseException:

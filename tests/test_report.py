@@ -392,3 +392,11 @@ def test_page_in_headless_chromium(browser: Any, site: dict[str, Any], tmp_path:
     shot = tmp_path / "index.png"
     assert driver.save_screenshot(str(shot))
     assert _not_blank(shot.read_bytes()), f"the screenshot {shot} looks blank"
+
+
+def test_rows_written_in_batches_all_there_in_order() -> None:
+    figures = [entry(f"PMC{i}__x", status=("converted", "failed")[i % 2]) for i in range(2_345)]
+    page = lxml.html.document_fromstring(render_html(make_report(figures)))
+    assert [f["figid"] for f in embedded(page)] == [f["figid"] for f in figures]
+    one_shot = lxml.html.document_fromstring(render_html(make_report(figures) | {"figures": iter(figures)}))
+    assert embedded(one_shot) == embedded(page)  # a one-shot iterator is read once, kept, then written
