@@ -33,26 +33,34 @@ PFOCR = REPO.parent / "shared" / "corpora" / "pfocr"
 XSD = REPO / "schemas" / "GPML2013a.xsd"
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident memory of a process and its children, in bytes (Linux /proc)."""
-    total = 0
+def _tree_memory(pid: int) -> tuple[int, int]:
+    """RSS and PSS of a process and its children, in bytes (Linux /proc).
+
+    The RSS sum counts pages the forked workers share with their parent once per process; PSS shares
+    them out, so its sum is what the run really holds.
+    """
+    rss = pss = 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             stat = (entry / "stat").read_text().split()
             if entry.name == str(pid) or stat[3] == str(pid):
-                total += int(stat[23]) * os.sysconf("SC_PAGE_SIZE")
+                rss += int(stat[23]) * os.sysconf("SC_PAGE_SIZE")
+                rollup = (entry / "smaps_rollup").read_text()
+                pss += 1024 * int(rollup.split("\nPss:", 1)[1].split()[0])
         except (OSError, IndexError):
             continue
-    return total
+    return rss, pss
 
 
-def run_batch(corpus: Path, outdir: Path, workers: int, extra: list[str]) -> tuple[float, int, str]:
-    """Wall seconds, peak RSS of the process tree, and the command's summary line."""
+def run_batch(
+    corpus: Path, outdir: Path, workers: int, extra: list[str]
+) -> tuple[float, tuple[int, int], str]:
+    """Wall seconds, peak RSS and PSS of the process tree, and the command's summary line."""
     command = [sys.executable, "-m", "converter", "batch", str(corpus), "-o", str(outdir)]
     command += [f"--workers={workers}", *extra]
-    peak = 0
+    peak = (0, 0)
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     done = threading.Event()
@@ -60,7 +68,8 @@ def run_batch(corpus: Path, outdir: Path, workers: int, extra: list[str]) -> tup
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(process.pid))
+            rss, pss = _tree_memory(process.pid)
+            peak = (max(peak[0], rss), max(peak[1], pss))
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -184,7 +193,7 @@ def main() -> None:
     print(f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; work folder: {args.workdir}")
     print(f"batch: {args.records} records in {seconds:.1f} s = {rate:.0f} records/s with {cores} workers")
     print(f"batch summary: {summary}")
-    print(f"peak RSS (all processes): {peak / 2**20:.0f} MB")
+    print(f"peak RSS (all processes): {peak[0] / 2**20:.0f} MB; peak PSS: {peak[1] / 2**20:.0f} MB")
     print(f"floor (CSafeLoader + lxml build + serialise + XSD, 1 core): {floor_rate:.0f} records/s")
     print(f"ratio: batch / (floor x {cores} cores) = {rate / (floor_rate * cores):.2f}")
     total, floor_ms = sum(steps.values()), 1000 / floor_rate
