@@ -181,10 +181,10 @@ def _context(report: Mapping[str, Any], rows: str) -> dict[str, Any]:
     for figure in _figures(report):
         if not isinstance(figure, Mapping):
             continue
-        row = _row(figure, codes)
         inputs += 1
-        for name in CODED:
-            count[name][row[_CODED_AT[name]]] += 1
+        for name in CODED:  # coded as _row codes them, in the same order: the rows' numbers are these
+            known = codes[name]
+            count[name][known.setdefault(_text(figure.get(name)), len(known))] += 1
         if _text(figure.get("status")) == "failed":
             fields = ("figid", "source", "error")
             failures.append({name: _text(figure.get(name)) for name in fields})
@@ -224,9 +224,6 @@ def _context(report: Mapping[str, Any], rows: str) -> dict[str, Any]:
         "script_hash": script_hash,
         "_codes": codes,
     }
-
-
-_CODED_AT = {name: COLUMNS.index(name) for name in CODED}
 
 
 def _pieces(report: Mapping[str, Any]) -> Iterator[str]:
