@@ -106,15 +106,36 @@ def _input_hash(record_sha256: str, fingerprint: bytes) -> str:
 _worker_state: dict[str, Any] = {}
 
 
-def _init_worker(outdir: Path, options: ConvertOptions, fingerprint: bytes, previews: bool) -> None:
+_PREVIOUS = "SELECT input_sha256, output_sha256, output FROM figures WHERE source = ? AND status != 'failed'"
+
+
+def _init_worker(
+    outdir: Path, options: ConvertOptions, fingerprint: bytes, previews: bool, resume: bool
+) -> None:
     _worker_state.update(outdir=outdir, options=options, fingerprint=fingerprint, previews=previews)
+    # With --resume, each worker looks up the last good conversion of its records in the ledger itself
+    # (read-only, WAL: the main process writes meanwhile), so no process holds the whole ledger in memory.
+    ledger = (outdir / LEDGER_NAME).resolve().as_uri() + "?mode=ro"
+    _worker_state["previous"] = sqlite3.connect(ledger, uri=True) if resume else None
 
 
-def _convert_chunk(tasks: list[tuple[str, str, str, str]]) -> list[Outcome]:
-    return [_convert_one(*task) for task in tasks]
+def _close_worker() -> None:
+    if (previous := _worker_state.pop("previous", None)) is not None:
+        previous.close()
 
 
-def _convert_one(source: str, old_input: str, old_output: str, old_name: str) -> Outcome:
+def _convert_chunk(sources: list[str]) -> list[Outcome]:
+    return [_convert_one(source) for source in sources]
+
+
+def _previous_conversion(source: str) -> tuple[str, str, str]:
+    """(input hash, output hash, output name) of the source's last good conversion, or blanks."""
+    previous: sqlite3.Connection | None = _worker_state["previous"]
+    row = previous.execute(_PREVIOUS, (source,)).fetchone() if previous is not None else None
+    return row or ("", "", "")
+
+
+def _convert_one(source: str) -> Outcome:
     """Convert one record in a worker; never raises (a failure is an Outcome)."""
     started = time.perf_counter()
     outdir: Path = _worker_state["outdir"]
@@ -123,6 +144,7 @@ def _convert_one(source: str, old_input: str, old_output: str, old_name: str) ->
         record = read_record(path)
         input_sha = _input_hash(record.sha256, _worker_state["fingerprint"])
         target = output_path(outdir, record.figid)
+        old_input, old_output, old_name = _previous_conversion(source)
         if old_input == input_sha and old_name == target.name and _intact(target, old_output):
             return Outcome(source, "skipped", record.figid, input_sha256=input_sha, output_sha256=old_output)
         draft = draft_gpml(record, _worker_state["options"])
@@ -189,12 +211,6 @@ def open_ledger(outdir: Path) -> sqlite3.Connection:
     return db
 
 
-def _previous(db: sqlite3.Connection) -> dict[str, tuple[str, str, str]]:
-    """source → (input hash, output hash, output name) of its last good conversion."""
-    query = "SELECT source, input_sha256, output_sha256, output FROM figures WHERE status != 'failed'"
-    return {row[0]: (row[1], row[2], row[3]) for row in db.execute(query)}
-
-
 _values = operator.attrgetter(*_COLUMNS)
 _INSERT = (
     f"INSERT OR REPLACE INTO figures ({', '.join(_COLUMNS)}, run)"
@@ -254,27 +270,16 @@ def run_batch(
     db.execute("INSERT INTO runs VALUES (?, ?)", (run, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())))
     db.commit()
 
-    # Read before the pool starts: the pool's feeder thread must not touch the connection.
-    previous = _previous(db) if resume else {}
-    blank = ("", "", "")
-
-    def tasks() -> Iterator[tuple[str, str, str, str]]:
-        for path in sources:
-            source = str(path)
-            yield (source, *previous.get(source, blank))
-
     try:
-        init = (outdir, options, fingerprint, previews)
-        yield from _run_pool(tasks(), init, workers, db, run)
+        init = (outdir, options, fingerprint, previews, resume)
+        yield from _run_pool(map(str, sources), init, workers, db, run)
     finally:
         db.commit()
         db.close()
 
 
-def _chunks(
-    tasks: Iterator[tuple[str, str, str, str]], gate: threading.Semaphore
-) -> Iterator[list[tuple[str, str, str, str]]]:
-    chunk: list[tuple[str, str, str, str]] = []
+def _chunks(tasks: Iterator[str], gate: threading.Semaphore) -> Iterator[list[str]]:
+    chunk: list[str] = []
     for task in tasks:
         chunk.append(task)
         if len(chunk) == CHUNK:
@@ -287,8 +292,8 @@ def _chunks(
 
 
 def _run_pool(
-    tasks: Iterator[tuple[str, str, str, str]],
-    init: tuple[Path, ConvertOptions, bytes, bool],
+    tasks: Iterator[str],
+    init: tuple[Path, ConvertOptions, bytes, bool, bool],
     workers: int,
     db: sqlite3.Connection,
     run: str,
@@ -318,6 +323,8 @@ def _run_pool(
         if pool is not None:
             pool.terminate()
             pool.join()
+        else:
+            _close_worker()
 
 
 def _released(results: Iterator[list[Outcome]], gate: threading.Semaphore) -> Iterator[list[Outcome]]:

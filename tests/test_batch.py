@@ -87,6 +87,8 @@ def test_resume_skips_unchanged_and_redoes_changed(pfocr_dir: Path, tmp_path: Pa
     assert {s for s, status in second.items() if status == "converted"} == redone
     assert sum(status == "skipped" for status in second.values()) == 36
     _assert_complete(records, out)
+    # in one process too (the main process then looks the ledger up itself)
+    assert {o.status for o in run_batch(records, out, workers=1, resume=True)} == {"skipped"}
     # and a run without --resume redoes everything
     third = [o.status for o in run_batch(records, out, workers=1)]
     assert third.count("converted") == 40
