@@ -13,7 +13,6 @@ lets no script run but that one (pinned by its SHA-256).
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import math
 import os
@@ -22,7 +21,7 @@ import secrets
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from functools import cache
+from functools import cache, partial
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -162,11 +161,8 @@ def _row(figure: Mapping[str, Any], codes: dict[str, dict[str, int]]) -> list[An
 def _figures(report: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
     """The report's figures, as something that can be read twice (batch passes a view of its ledger)."""
     figures = report.get("figures") or ()
-    if (
-        iter(figures) is figures
-    ):  # a one-shot iterator: kept, so that the rows can be written after the counts
-        figures = list(figures)
-    return [f for f in figures if isinstance(f, Mapping)] if isinstance(figures, list) else figures
+    # A one-shot iterator is kept in a list: its rows are written after the counts.
+    return list(figures) if iter(figures) is figures else figures
 
 
 def _context(report: Mapping[str, Any], rows: str) -> dict[str, Any]:
@@ -239,7 +235,7 @@ def _pieces(report: Mapping[str, Any]) -> Iterator[str]:
         raise RuntimeError("the report template must embed the figure data exactly once")
     yield before
     yield "["
-    dumps = functools.partial(htmlsafe_json_dumps, separators=(",", ":"), ensure_ascii=False)
+    dumps = partial(htmlsafe_json_dumps, separators=(",", ":"), ensure_ascii=False)
     batch: list[str] = []
     separator = ""
     for figure in figures:
