@@ -12,6 +12,7 @@ folder (removed at the end unless --keep).
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import shutil
@@ -141,27 +142,25 @@ def stages(records: list[Path], limit: int) -> dict[str, float]:
     for _ in range(3):
         spent = dict.fromkeys(names, 0.0)
         for path in records[:limit]:
-            t0 = clock()
+            marks = [clock()]  # the clock after each step, in the order of names
             record = read_record(path)
-            t1 = clock()
+            marks.append(clock())
             mapping = map_record(record)
-            t2 = clock()
+            marks.append(clock())
             pathway = build_pathway(record, mapping, options)
-            t3 = clock()
+            marks.append(clock())
             data = to_gpml(pathway)
-            t4 = clock()
+            marks.append(clock())
             tree = parse_gpml(data)
-            t5 = clock()
+            marks.append(clock())
             validate_tree(tree, "all", record.figid, raw=data)
-            t6 = clock()
+            marks.append(clock())
             svg = render_svg(tree)
-            t7 = clock()
+            marks.append(clock())
             write_bytes_atomic(data, scratch / f"{record.figid}.gpml")
             write_bytes_atomic(svg, scratch / "previews" / f"{record.figid}.svg")
-            t8 = clock()
-            for name, start, end in zip(
-                names, (t0, t1, t2, t3, t4, t5, t6, t7), (t1, t2, t3, t4, t5, t6, t7, t8), strict=True
-            ):
+            marks.append(clock())
+            for name, (start, end) in zip(names, itertools.pairwise(marks), strict=True):
                 spent[name] += end - start
         best = {name: min(best[name], spent[name]) for name in names}
     shutil.rmtree(scratch, ignore_errors=True)

@@ -115,8 +115,8 @@ def _init_worker(
     _worker_state.update(outdir=outdir, options=options, fingerprint=fingerprint, previews=previews)
     # With --resume, each worker looks up the last good conversion of its records in the ledger itself
     # (read-only, WAL: the main process writes meanwhile), so no process holds the whole ledger in memory.
-    ledger = (outdir / LEDGER_NAME).resolve().as_uri() + "?mode=ro"
-    _worker_state["previous"] = sqlite3.connect(ledger, uri=True) if resume else None
+    ledger = (outdir / LEDGER_NAME).resolve()
+    _worker_state["previous"] = sqlite3.connect(f"{ledger.as_uri()}?mode=ro", uri=True) if resume else None
 
 
 def _close_worker() -> None:

@@ -112,7 +112,6 @@ class FigureRecord:
     genes: tuple[GeneRow, ...] | None = None
     chemicals: tuple[ChemicalRow, ...] | None = None
     diseases: tuple[DiseaseRow, ...] | None = None
-    table_paths: tuple[str, ...] = ()  # the table files read, for provenance
     sha256: str = ""  # of the record's bytes then its tables', as read: what a conversion depends on
 
 
@@ -456,5 +455,4 @@ def read_record(path: Path, tables: Mapping[str, Path] | None = None, find: bool
         raw = _read_bytes(table, MAX_TABLE_BYTES)
         digest.update(raw)
         loaded[kind] = _table_rows(_text_of(raw, table), table, kind)
-    table_paths = tuple(str(p) for p in paths.values())
-    return replace(record, **loaded, table_paths=table_paths, sha256=digest.hexdigest())
+    return replace(record, **loaded, sha256=digest.hexdigest())

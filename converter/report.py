@@ -165,8 +165,11 @@ def _figures(report: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
     return list(figures) if iter(figures) is figures else figures
 
 
-def _context(report: Mapping[str, Any], rows: str) -> dict[str, Any]:
-    """Everything the template needs but the figure rows, counted in one pass over the figures.
+def _context(
+    report: Mapping[str, Any], figures: Iterable[Mapping[str, Any]], rows: str
+) -> tuple[dict[str, Any], dict[str, dict[str, int]]]:
+    """Everything the template needs but the figure rows, counted in one pass over the figures, and the
+    codes of the CODED columns that the rows then use.
 
     ``rows`` stands in for the rows in the embedded JSON; :func:`_pieces` puts them there, one by one, so
     that a report of the whole corpus is never held in memory.
@@ -174,7 +177,7 @@ def _context(report: Mapping[str, Any], rows: str) -> dict[str, Any]:
     codes: dict[str, dict[str, int]] = {name: {} for name in CODED}
     count: dict[str, Counter[int]] = {name: Counter() for name in CODED}
     failures, inputs = [], 0
-    for figure in _figures(report):
+    for figure in figures:
         if not isinstance(figure, Mapping):
             continue
         inputs += 1
@@ -193,7 +196,7 @@ def _context(report: Mapping[str, Any], rows: str) -> dict[str, Any]:
         **(report.get("totals") or {}),
     }
     script, script_hash = _script()
-    return {
+    context = {
         "tool": _text(report.get("tool")) or "pfocr2gpml",
         "source": _text(report.get("source")),
         "finished": _text(report.get("finished")),
@@ -218,17 +221,15 @@ def _context(report: Mapping[str, Any], rows: str) -> dict[str, Any]:
         },
         "script": script,
         "script_hash": script_hash,
-        "_codes": codes,
     }
+    return context, codes
 
 
 def _pieces(report: Mapping[str, Any]) -> Iterator[str]:
     """The page as a few pieces of text: the template around the rows, and the rows a thousand at a time."""
     figures = _figures(report)
-    report = {**report, "figures": figures}
     marker = f"rows-{secrets.token_hex(16)}"  # where the rows go; no text of the report can guess it
-    context = _context(report, marker)
-    codes = context.pop("_codes")
+    context, codes = _context(report, figures, marker)
     page = _environment().get_template("report.html.j2").render(context)
     before, found, after = page.partition(f'"{marker}"')
     if not found or marker in after:

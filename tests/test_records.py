@@ -167,7 +167,7 @@ def test_table_columns_as_if_every_cell_were_stripped(pfocr_dir: Path) -> None:
     assert padded > 100  # the damaged tables did exercise the slow path
 
 
-def test_oversized_record_refused_unread(tmp_path: Path) -> None:
+def test_oversized_record_refused_with_its_name(tmp_path: Path) -> None:
     from converter.records import MAX_RECORD_BYTES
 
     big = tmp_path / "big.md"
