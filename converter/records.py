@@ -10,10 +10,11 @@ import hashlib
 import logging
 import os
 import re
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -58,8 +59,9 @@ MAX_TABLE_BYTES = 32 * 1024 * 1024
 TABLE_KINDS = ("genes", "chemicals", "diseases")
 
 
-@dataclass(frozen=True)
-class GeneRow:
+# Table rows are named tuples: a figure has dozens, and a tuple is made in C, several times faster
+# than a frozen dataclass (which sets each field through object.__setattr__).
+class GeneRow(NamedTuple):
     """One row of a genes table (or one inline gene of an older record)."""
 
     word: str
@@ -69,8 +71,7 @@ class GeneRow:
     source: str = ""
 
 
-@dataclass(frozen=True)
-class ChemicalRow:
+class ChemicalRow(NamedTuple):
     """One row of a chemicals table: MeSH id (``D005227``) and ChEBI id (``CHEBI:35366``) when known."""
 
     word: str
@@ -79,8 +80,7 @@ class ChemicalRow:
     chebi: str = ""
 
 
-@dataclass(frozen=True)
-class DiseaseRow:
+class DiseaseRow(NamedTuple):
     """One row of a diseases table: MeSH id and Disease Ontology id (``DOID:1612``) when known."""
 
     word: str
@@ -136,17 +136,29 @@ def _strings(raw: object) -> tuple[str, ...]:
     return tuple(out)
 
 
+#: Lines made of white space only, at the start of a record; the opening line; a closing line.
+_BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)*")
+_OPENING = re.compile(r"---[^\S\n]*(?:\n|\Z)")
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[^\S\n]*$", re.MULTILINE)
+
+
 def _split_front_matter(text: str) -> str:
-    lines = text.split("\n")
-    start = 0
-    while start < len(lines) and not lines[start].strip():
-        start += 1
-    if start == len(lines) or lines[start].rstrip() != "---":
+    """The text between the opening ``---`` line (after any blank lines) and the next ``---``/``...`` line."""
+    blank = _BLANK_LINES.match(text)  # always a match, perhaps an empty one
+    opening = _OPENING.match(text, blank.end() if blank else 0)
+    if opening is None:
         raise RecordError("no YAML front matter (the file must start with a '---' line)")
-    for end in range(start + 1, len(lines)):
-        if lines[end].rstrip() in ("---", "..."):
-            return "\n".join(lines[start + 1 : end])
-    raise RecordError("front matter is not closed by a '---' line")
+    closing = _CLOSING.search(text, opening.end())
+    if closing is None:
+        raise RecordError("front matter is not closed by a '---' line")
+    return text[opening.end() : max(opening.end(), closing.start() - 1)]
+
+
+#: All bytes but those that can begin a character _CONTROL removes: C0 controls and DEL, and the lead
+#: bytes of C1 controls (0xC2) and of U+FFFE/U+FFFF (0xEF). A record without any needs no search.
+_NOT_CONTROL_LEADS = bytes(
+    sorted(set(range(256)) - {*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xC2, 0xEF})
+)
 
 
 def _decode(data: bytes) -> str:
@@ -154,7 +166,8 @@ def _decode(data: bytes) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RecordError(f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})") from exc
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text) if data.translate(None, _NOT_CONTROL_LEADS) else text
 
 
 def _load_yaml(front: str) -> Mapping[str, Any]:
@@ -315,15 +328,38 @@ def _prefixed(text: str, prefix: str) -> str:
     return f"{prefix}:{tail}" if head.upper() == prefix and tail.isdigit() else ""
 
 
-def _read_bytes(path: Path, limit: int) -> bytes:
-    # Unbuffered, sized by fstat: read(limit + 1) would allocate the whole limit for every small file.
+def _read_file(path: str | Path, limit: int) -> bytes | None:
+    """The bytes of the regular file at ``path``; None when there is none (missing, a folder, a pipe).
+
+    One open and one fstat, unbuffered: looking for a table costs no stat of its own, and read(limit + 1)
+    would allocate the whole limit for every small file. O_NONBLOCK: a pipe is never waited on.
+    """
     try:
-        with open(path, "rb", buffering=0) as handle:
-            if os.fstat(handle.fileno()).st_size > limit:
-                raise RecordError(f"{path}: larger than {limit // 2**20} MiB")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise RecordError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        if info.st_size > limit:
+            raise RecordError(f"{path}: larger than {limit // 2**20} MiB")
+        with open(fd, "rb", buffering=0, closefd=False) as handle:
             return handle.readall()
     except OSError as exc:
         raise RecordError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
+
+
+def _read_bytes(path: Path, limit: int) -> bytes:
+    data = _read_file(path, limit)
+    if data is None:
+        kind = "a folder" if path.is_dir() else "no such file"
+        raise RecordError(f"{path}: cannot read: {kind}")
+    return data
 
 
 def _text_of(data: bytes, path: Path) -> str:
@@ -422,17 +458,30 @@ def record_files(folder: Path) -> list[Path]:
     return [folder / name for name in names]
 
 
+def _table_folders(record_path: Path) -> tuple[str, str]:
+    """Where a record's tables may be: beside it, then in the repository's sibling ``_data/`` folder."""
+    folder = os.path.dirname(record_path) or "."
+    return folder, os.path.join(os.path.dirname(folder) or ".", "_data")
+
+
 def find_tables(record_path: Path, figid: str) -> dict[str, Path]:
     """The tables of a figure: beside the record, or in the repository's sibling ``_data/`` folder."""
-    folders = (record_path.parent, record_path.parent.parent / "_data")
     found: dict[str, Path] = {}
     for kind in TABLE_KINDS:
-        for folder in folders:
-            # Text paths and os.path: a batch makes six of these checks a record, and pathlib's cost more.
-            if os.path.isfile(candidate := f"{folder}{os.sep}{figid}-{kind}.tsv"):
+        for folder in _table_folders(record_path):
+            if os.path.isfile(candidate := os.path.join(folder, f"{figid}-{kind}.tsv")):
                 found[kind] = Path(candidate)
                 break
     return found
+
+
+def _found_table(folders: tuple[str, str], figid: str, kind: str) -> tuple[Path, bytes] | None:
+    """The path and bytes of a figure's table of this kind, found as ``find_tables`` finds it."""
+    for folder in folders:
+        candidate = os.path.join(folder, f"{figid}-{kind}.tsv")
+        if (raw := _read_file(candidate, MAX_TABLE_BYTES)) is not None:
+            return Path(candidate), raw
+    return None
 
 
 def read_record(path: Path, tables: Mapping[str, Path] | None = None, find: bool = True) -> FigureRecord:
@@ -446,13 +495,16 @@ def read_record(path: Path, tables: Mapping[str, Path] | None = None, find: bool
         record = parse_record(data, str(path), fallback_figid=path.stem)
     except RecordError as exc:
         raise RecordError(f"{path}: {exc}") from exc
-    found = find_tables(path, record.figid) if find else {}
-    # Inline lists of the older format win over tables found nearby; tables named explicitly win over both.
-    paths = {kind: table for kind, table in found.items() if getattr(record, kind) is None}
-    paths.update(tables or {})
+    folders = _table_folders(path)
     loaded: dict[str, Any] = {}
-    for kind, table in paths.items():
-        raw = _read_bytes(table, MAX_TABLE_BYTES)
+    for kind in TABLE_KINDS:
+        # Tables named explicitly win over inline lists of the older format, which win over tables nearby.
+        if tables and kind in tables:
+            table, raw = tables[kind], _read_bytes(tables[kind], MAX_TABLE_BYTES)
+        elif find and getattr(record, kind) is None and (found := _found_table(folders, record.figid, kind)):
+            table, raw = found
+        else:
+            continue
         digest.update(raw)
         loaded[kind] = _table_rows(_text_of(raw, table), table, kind)
     return replace(record, **loaded, sha256=digest.hexdigest())

@@ -174,3 +174,41 @@ def test_oversized_record_refused_with_its_name(tmp_path: Path) -> None:
     big.write_bytes(b"---\nfigid: big\ncaption: " + b"x" * MAX_RECORD_BYTES + b"\n---\n")
     with pytest.raises(RecordError, match=r"big\.md: larger than 4 MiB"):
         read_record(big)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("\n  \n---\nfigtitle: After blank lines\n---\n", "After blank lines"),
+        ("--- \t\nfigtitle: Fences with trailing blanks\n---  \nbody\n", "Fences with trailing blanks"),
+        ("---\nfigtitle: Closed by dots\n...\n---\n", "Closed by dots"),
+        ("---\nfigtitle: 'a --- b'\nnote: ----\n---", "a --- b"),  # a whole line closes, no newline needed
+    ],
+)
+def test_front_matter_fences(text: str, title: str) -> None:
+    assert parse_record(text, fallback_figid="PMC1__x").title == title
+
+
+def test_control_characters_dropped_other_text_kept() -> None:
+    text = "---\nfigid: PMC1__x\ncaption: IL\x01-6\x7f at 5\u00a0\u00b5M \u00b1 TNF\u0090\ufffe\u2010\u03b1\n"
+    assert parse_record(f"{text}---\n".encode()).caption == "IL-6 at 5\u00a0\u00b5M \u00b1 TNF\u2010\u03b1"
+    plain = "---\nfigid: PMC1__x\ncaption: \u00b5M, no control character\n---\n"
+    assert parse_record(plain.encode()).caption == "\u00b5M, no control character"
+
+
+def test_a_folder_or_pipe_named_like_a_table_is_not_a_table(tmp_path: Path) -> None:
+    import os
+
+    record = tmp_path / "_figures" / "PMC7__f.md"
+    record.parent.mkdir()
+    record.write_text("---\nfigid: PMC7__f\nfigtitle: Tables that are not files\n---\n")
+    (tmp_path / "_figures" / "PMC7__f-genes.tsv").mkdir()  # beside the record: a folder, passed over
+    (tmp_path / "_data").mkdir()
+    (tmp_path / "_data" / "PMC7__f-genes.tsv").write_text(
+        "word\tncbigene_symbol\tncbigene_id\nIL6\tIL6\t3569\n"
+    )
+    os.mkfifo(tmp_path / "_data" / "PMC7__f-chemicals.tsv")  # never opened for a wait
+    found = read_record(record)
+    assert found.genes is not None and [row.symbol for row in found.genes] == ["IL6"]
+    assert found.chemicals is None and found.diseases is None
+    assert set(find_tables(record, "PMC7__f")) == {"genes"}
