@@ -1,7 +1,9 @@
 """Benchmark `pfocr2gpml batch` on a large corpus made from the real records, beside the floor.
 
-The floor, measured on the same records on one core: parse the front matter with libyaml's C loader
-(CSafeLoader), build the same draft trees with lxml, serialise them, and validate them against the XSD.
+The floor, measured on the same records on one core, just before and just after the batch: parse the
+front matter with libyaml's C loader (CSafeLoader), build the same draft trees with lxml, serialise them,
+and validate them against the XSD. Besides records/s, the batch's CPU time per record (all its processes)
+is compared with the floor's: a ratio that the VM's changing speed and the cores' contention move less.
 
 Usage (from the repository root, the shared corpora beside it):
     python benchmarks/bench_batch.py [--records 100000] [--workdir /dev/shm/pfocr2gpml-bench] [--workers 0]
@@ -15,6 +17,7 @@ import argparse
 import itertools
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -57,11 +60,13 @@ def _tree_memory(pid: int) -> tuple[int, int]:
 
 def run_batch(
     corpus: Path, outdir: Path, workers: int, extra: list[str]
-) -> tuple[float, tuple[int, int], str]:
-    """Wall seconds, peak RSS and PSS of the process tree, and the command's summary line."""
+) -> tuple[float, float, tuple[int, int], str]:
+    """Wall seconds, CPU seconds of all its processes, peak RSS and PSS of the process tree, and the
+    command's summary line."""
     command = [sys.executable, "-m", "converter", "batch", str(corpus), "-o", str(outdir)]
     command += [f"--workers={workers}", *extra]
     peak = (0, 0)
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     done = threading.Event()
@@ -81,7 +86,13 @@ def run_batch(
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"batch failed (exit {process.returncode}): {out}")
-    return seconds, peak, out.strip().splitlines()[-1]
+    return seconds, _children_cpu() - cpu_before, peak, out.strip().splitlines()[-1]
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the waited-for child processes (the batch and, through it, its workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _specs(element: etree._Element) -> list[tuple[int, str, dict[str, str], str | None]]:
@@ -183,18 +194,43 @@ def main() -> None:
     corpus, outdir = args.workdir / "corpus", args.workdir / "out"
     records = make_corpus(PFOCR, corpus, args.records)
     cores = args.workers or os.cpu_count() or 1
-    seconds, peak, summary = run_batch(corpus, outdir, args.workers, args.batch_options)
+    floor_records = min(args.floor_records, args.records)
+    # The VM's speed drifts by up to 2x within an hour: the floor is measured just before and just after
+    # the batch (on drafts of the same records, made for it first), and the ratio uses their mean.
+    reference = args.workdir / "reference"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "converter",
+            "convert",
+            *map(str, records[:floor_records]),
+            "-o",
+            str(reference),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    floor_before = floor(records, reference, floor_records)
+    seconds, cpu, peak, summary = run_batch(corpus, outdir, args.workers, args.batch_options)
+    floor_after = floor(records, reference, floor_records)
+    floor_rate = (floor_before + floor_after) / 2
     rate = args.records / seconds
-    floor_rate = floor(records, outdir, min(args.floor_records, args.records))
-    steps = stages(records, min(args.floor_records, args.records))
+    steps = stages(records, floor_records)
     machine = f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores"
     print(f"machine: {machine}, Python {platform.python_version()}")
     print(f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; work folder: {args.workdir}")
     print(f"batch: {args.records} records in {seconds:.1f} s = {rate:.0f} records/s with {cores} workers")
     print(f"batch summary: {summary}")
+    cpu_ms = 1000 * cpu / args.records
+    print(f"batch CPU (all processes): {cpu_ms:.2f} ms per record")
     print(f"peak RSS (all processes): {peak[0] / 2**20:.0f} MB; peak PSS: {peak[1] / 2**20:.0f} MB")
-    print(f"floor (CSafeLoader + lxml build + serialise + XSD, 1 core): {floor_rate:.0f} records/s")
+    print(
+        "floor (CSafeLoader + lxml build + serialise + XSD, 1 core):"
+        f" {floor_before:.0f} records/s before the batch, {floor_after:.0f} after, mean {floor_rate:.0f}"
+    )
     print(f"ratio: batch / (floor x {cores} cores) = {rate / (floor_rate * cores):.2f}")
+    print(f"ratio of CPU: floor / batch, per record = {1000 / floor_rate / cpu_ms:.2f}")
     total, floor_ms = sum(steps.values()), 1000 / floor_rate
     print(f"one core, CPU ms per record by step (sum {total:.2f}; the floor takes {floor_ms:.2f}):")
     for name, ms in steps.items():
