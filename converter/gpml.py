@@ -121,53 +121,72 @@ def _num(value: float) -> str:
     return repr(round(float(value), 2))
 
 
+class _Numbers(dict[float, str]):
+    """Coordinates as written (``_num``), each distinct value formatted once and then looked up.
+
+    Round + repr cost more than the rest of a Graphics element, and drafts reuse few values: a grid's
+    columns, rows and cell sizes (2,000 drafts used 398 distinct values). The bound is for other input.
+    """
+
+    def __missing__(self, value: float) -> str:
+        text = _num(value)
+        if value:  # 0.0 and -0.0 are one key but are written differently
+            if len(self) >= _MAX_NUMBERS:
+                self.clear()
+            self[value] = text
+        return text
+
+
+_MAX_NUMBERS = 100_000
+_NUMBERS = _Numbers()
+
+
 def _graphics(indent: str, box: Box, z: str, style: str) -> str:
+    num = _NUMBERS
     return (
-        f'{indent}<Graphics CenterX="{_num(box.x)}" CenterY="{_num(box.y)}" Width="{_num(box.width)}"'
-        f' Height="{_num(box.height)}" ZOrder="{z}"{style}/>'
+        f'{indent}<Graphics CenterX="{num[box.x]}" CenterY="{num[box.y]}" Width="{num[box.width]}"'
+        f' Height="{num[box.height]}" ZOrder="{z}"{style}/>'
     )
-
-
-def _comment(indent: str, text: str) -> list[str]:
-    return [f"{indent}<Comment>{_text(text)}</Comment>"] if text else []
 
 
 _NODE_STYLE = ' FontSize="12" Valign="Middle"'
 _METABOLITE_STYLE = _NODE_STYLE + ' Color="0000ff"'
 
 
-def _data_node(node: DataNode) -> list[str]:
-    # Written out rather than through _attrs: a draft has thousands of these; every value is still escaped.
-    group = f' GroupRef="{_attr(node.group)}"' if node.group else ""
+def _data_node(node: DataNode) -> str:
+    # One string, written out rather than through _attrs: a draft has thousands of these. Their values
+    # rarely need escaping, so they are searched once together and escaped only when one does.
     database, ident = (node.xref.database, node.xref.id) if node.xref else ("", "")
-    return [
-        f'  <DataNode TextLabel="{_attr(node.label)}" GraphId="{_attr(node.graph_id)}"'
-        f' Type="{_attr(node.type)}"{group}>',
-        *_comment("    ", node.comment),
-        _graphics("    ", node.box, "32768", _METABOLITE_STYLE if node.type == "Metabolite" else _NODE_STYLE),
-        f'    <Xref Database="{_attr(database)}" ID="{_attr(ident)}"/>',
-        "  </DataNode>",
-    ]
+    values: tuple[str, ...] = (node.label, node.graph_id, node.type, node.group, database, ident)
+    if _NEEDS_ATTR.search("".join(values)):
+        values = tuple(value.translate(_ATTR) for value in values)
+    label, graph_id, node_type, group, database, ident = values
+    group_ref = f' GroupRef="{group}"' if node.group else ""  # even if escaping emptied it
+    comment = f"\n    <Comment>{_text(node.comment)}</Comment>" if node.comment else ""
+    style = _METABOLITE_STYLE if node.type == "Metabolite" else _NODE_STYLE
+    return (
+        f'  <DataNode TextLabel="{label}" GraphId="{graph_id}" Type="{node_type}"{group_ref}>{comment}\n'
+        f"{_graphics('    ', node.box, '32768', style)}\n"
+        f'    <Xref Database="{database}" ID="{ident}"/>\n'
+        "  </DataNode>"
+    )
 
 
-def _label(label: Label) -> list[str]:
-    pairs = [("TextLabel", label.text), ("GraphId", label.graph_id)]
-    if label.href:
-        pairs.append(("Href", label.href))
-    style = [("FontSize", str(label.font_size))]
+def _label(label: Label) -> str:
+    # One string, as _data_node; of the style values only FontSize and Align come from the label.
+    href = f' Href="{_attr(label.href)}"' if label.href else ""
+    style = f' FontSize="{_attr(str(label.font_size))}"'
     if label.bold:
-        style.append(("FontWeight", "Bold"))
+        style += ' FontWeight="Bold"'
     if label.align != "Center":
-        style.append(("Align", label.align))
-    style.append(("Valign", "Middle"))
-    if label.href:
-        style.append(("Color", "0000ee"))
-    return [
-        f"  <Label{_attrs(pairs)}>",
-        *_comment("    ", label.comment),
-        _graphics("    ", label.box, "28672", _attrs(style)),
-        "  </Label>",
-    ]
+        style += f' Align="{_attr(label.align)}"'
+    style += ' Valign="Middle" Color="0000ee"' if label.href else ' Valign="Middle"'
+    comment = f"\n    <Comment>{_text(label.comment)}</Comment>" if label.comment else ""
+    return (
+        f'  <Label TextLabel="{_attr(label.text)}" GraphId="{_attr(label.graph_id)}"{href}>{comment}\n'
+        f"{_graphics('    ', label.box, '28672', style)}\n"
+        "  </Label>"
+    )
 
 
 def _biopax(pathway: Pathway) -> list[str]:
@@ -204,9 +223,9 @@ def _pathway_lines(pathway: Pathway) -> list[str]:
         f'  <Graphics BoardWidth="{_num(pathway.board_width)}" BoardHeight="{_num(pathway.board_height)}"/>'
     )
     for node in pathway.nodes:
-        lines += _data_node(node)
+        lines.append(_data_node(node))
     for label in pathway.labels:
-        lines += _label(label)
+        lines.append(_label(label))
     for group in pathway.groups:
         pairs = [("GroupId", group.group_id), ("GraphId", group.graph_id), ("Style", group.style)]
         lines.append(f"  <Group{_attrs([*pairs, ('TextLabel', group.label)])}/>")

@@ -6,6 +6,7 @@ no two boxes overlap and everything lies inside the board, from 1 to thousands o
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import textwrap
@@ -68,11 +69,16 @@ def text_width(text: str, font_size: int = 12) -> float:
     return len(text) * font_size * 0.62
 
 
+# The per-symbol helpers are cached: a batch's figures name the same genes (TP53, AKT1 …) over and over.
+@functools.lru_cache(maxsize=4096)
 def natural_key(text: str) -> tuple[tuple[int, str], ...]:
     """Sort key in which GRIN2 comes before GRIN10."""
+    if text.isalpha():  # most family names: no digits to split on
+        return ((-1, text.casefold()),)
     return tuple([(int(p), "") if p.isdigit() else (-1, p.casefold()) for p in _NUMBER.split(text) if p])
 
 
+@functools.lru_cache(maxsize=4096)
 def family_of(symbol: str) -> str:
     """A gene's family by symbol stem: GRIN2A → GRIN, Il6 → IL, tRNA:Arg-TCT-3-1 → TRNA."""
     match = _FAMILY.match(symbol)
@@ -80,16 +86,17 @@ def family_of(symbol: str) -> str:
 
 
 def _cell_width(items: Sequence[str]) -> float:
-    widest = max((text_width(t) for t in items), default=0.0) + 16
+    # text_width grows with the length alone, so the longest text is the widest
+    widest = text_width(max(items, key=len, default="")) + 16
     return min(MAX_NODE_WIDTH, max(MIN_NODE_WIDTH, math.ceil(widest)))
 
 
-def _board_width(sections: Sequence[Section]) -> float:
+def _board_width(sections: Sequence[Section], cells: Sequence[float]) -> float:
     """Wide enough that the largest section's grid comes out about ASPECT times wider than tall."""
     width = MIN_BOARD_WIDTH
-    for section in sections:
+    for section, cell_width in zip(sections, cells, strict=True):
         n = len(section.items)
-        cell = _cell_width(section.items) + GAP_X
+        cell = cell_width + GAP_X
         columns = math.ceil(math.sqrt(n * ASPECT * (NODE_HEIGHT + GAP_Y) / cell)) if n else 1
         width = max(width, 2 * MARGIN + columns * cell - GAP_X)
     return float(math.ceil(width))
@@ -103,24 +110,24 @@ def _runs(section: Section) -> list[tuple[str, list[int]]]:
     for index, text in enumerate(section.items):
         families.setdefault(family_of(text), []).append(index)
     runs = []
-    keys = [natural_key(text) for text in section.items]
     for name in sorted(families, key=natural_key):
-        members = sorted(families[name], key=keys.__getitem__)
-        if len(members) > 1:
+        members = families[name]
+        if len(members) > 1:  # only a family's members need the (costly) natural order
+            members.sort(key=lambda index: natural_key(section.items[index]))
             runs.append((name, members))
         else:
             runs.append(("", members))
     return runs
 
 
-def _place_section(section: Section, top: float, width: float) -> tuple[SectionLayout, float]:
+def _place_section(section: Section, cell: float, top: float, width: float) -> tuple[SectionLayout, float]:
     heading = Box(width / 2, top + HEADING_HEIGHT / 2, width - 2 * MARGIN, HEADING_HEIGHT)
-    cell = _cell_width(section.items)
     columns = max(1, int((width - 2 * MARGIN + GAP_X) // (cell + GAP_X)))
-    boxes: list[Box | None] = [None] * len(section.items)
+    boxes = [heading] * len(section.items)  # every item is in one run: each slot gets its own box
     families = []
     row, col = 0, 0
     y0 = top + HEADING_HEIGHT + GAP_Y
+    xs = [MARGIN + col * (cell + GAP_X) + cell / 2 for col in range(columns)]
     for name, members in _runs(section):
         # A family that does not fit the rest of the row starts a new one; a family longer than a row
         # gets rows of its own, so family blocks never interleave.
@@ -129,9 +136,8 @@ def _place_section(section: Section, top: float, width: float) -> tuple[SectionL
         for index in members:
             if col == columns:
                 row, col = row + 1, 0
-            x = MARGIN + col * (cell + GAP_X) + cell / 2
             y = y0 + row * (NODE_HEIGHT + GAP_Y) + NODE_HEIGHT / 2
-            boxes[index] = Box(x, y, cell, NODE_HEIGHT)
+            boxes[index] = Box(xs[col], y, cell, NODE_HEIGHT)
             col += 1
         if name:
             families.append((name, tuple(members)))
@@ -139,15 +145,23 @@ def _place_section(section: Section, top: float, width: float) -> tuple[SectionL
                 row, col = row + 1, 0
     rows = row + 1 if col else row
     bottom = y0 + rows * (NODE_HEIGHT + GAP_Y)
-    placed = tuple(b for b in boxes if b is not None)
-    return SectionLayout(heading, placed, tuple(families)), bottom
+    return SectionLayout(heading, tuple(boxes), tuple(families)), bottom
+
+
+def _title_lines(title: str, width: int) -> tuple[str, ...]:
+    # textwrap splits and rejoins even a title that fits one line (40% of PFOCR titles do); it returns
+    # such a line unchanged when its only whitespace is spaces (isprintable) and none trails.
+    if len(title) <= width and title.isprintable() and not title.endswith(" "):
+        return (title,)
+    return tuple(textwrap.wrap(title, width)) or ("",)
 
 
 def arrange(title: str, links: Sequence[str], sections: Sequence[Section]) -> Layout:
     """Lay out the title (wrapped to the board), a row of link labels, then each section under its heading."""
-    width = _board_width(sections)
+    cells = [_cell_width(section.items) for section in sections]
+    width = _board_width(sections, cells)
     usable = width - 2 * MARGIN
-    lines = tuple(textwrap.wrap(title, max(10, int(usable // (TITLE_FONT * 0.62))))) or ("",)
+    lines = _title_lines(title, max(10, int(usable // (TITLE_FONT * 0.62))))
     title_height = len(lines) * (TITLE_FONT * 1.4) + 8
     title_box = Box(width / 2, MARGIN + title_height / 2, usable, title_height)
     top = MARGIN + title_height + GAP_Y
@@ -161,8 +175,8 @@ def arrange(title: str, links: Sequence[str], sections: Sequence[Section]) -> La
         x += w + GAP_X
     top += LINK_HEIGHT + 2 * GAP_Y
     placed = []
-    for section in sections:
-        layout, top = _place_section(section, top, width)
+    for section, cell in zip(sections, cells, strict=True):
+        layout, top = _place_section(section, cell, top, width)
         placed.append(layout)
         top += GAP_Y
     return Layout(title_box, lines, tuple(link_boxes), tuple(placed), width, float(math.ceil(top + MARGIN)))

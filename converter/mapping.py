@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .genes import covered, gene_index, non_gene_category, resolve_keywords
 from .model import Xref
@@ -23,8 +24,7 @@ MESH_URL = "https://meshb.nlm.nih.gov/record/ui?ui={}"
 _WORDY = re.compile(r"\s")
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):  # made by the dozen per record: a named tuple, for the reason model.py gives
     """One identified entity and the OCR words that matched it.
 
     ``xref`` is None for an entity kept as a node but not annotated.

@@ -11,7 +11,7 @@ from lxml import etree
 from converter.draft import DraftOptions, build_pathway, description_of, name_of
 from converter.gpml import GPML_NS, parse_gpml, to_gpml, write_gpml
 from converter.mapping import RecordMapping, Term, Unmapped
-from converter.model import Xref
+from converter.model import Box, DataNode, Pathway, Xref
 from converter.records import FigureRecord
 
 from .conftest import REPO
@@ -163,3 +163,19 @@ def test_markup_in_text_round_trips_as_text() -> None:
     description = root.findtext("g:Comment[@Source='WikiPathways-description']", namespaces=NS) or ""
     assert description.startswith(" ".join(nasty.split()))  # the caption's white space is folded
     assert not list(root.iter("{*}script", "{*}b"))
+
+
+def test_coordinates_are_rounded_and_keep_their_sign() -> None:
+    """Coordinates are formatted once each and looked up after: -0.0 still differs from 0.0."""
+    boxes = [Box(0.0, -0.0, 80.0, 25.0), Box(-0.0, 0.0, 80.0, 25.0), Box(123.60000000000001, 2.675, 1e16, 7)]
+    nodes = tuple(DataNode(f"n{i}", "G", "GeneProduct", None, box) for i, box in enumerate(boxes))
+    root = parse_gpml(to_gpml(Pathway("P", "Homo sapiens", nodes=nodes))).getroot()
+    written = [
+        tuple(g.get(k) for k in ("CenterX", "CenterY", "Width", "Height"))
+        for g in root.iterfind("g:DataNode/g:Graphics", NS)
+    ]
+    assert written == [
+        ("0.0", "-0.0", "80.0", "25.0"),
+        ("-0.0", "0.0", "80.0", "25.0"),
+        ("123.6", "2.67", "1e+16", "7.0"),
+    ]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import textwrap
 
 import pytest
 
-from converter.layout import Section, arrange, family_of, natural_key
+from converter.layout import MARGIN, MIN_BOARD_WIDTH, TITLE_FONT, Section, arrange, family_of, natural_key
 from converter.model import Box
 
 
@@ -63,3 +64,22 @@ def test_deterministic() -> None:
 def test_helpers() -> None:
     assert family_of("GRIN2A") == "GRIN" and family_of("Il6") == "IL" and family_of("9-ABC") == "9-ABC"
     assert sorted(["GRIN10", "GRIN2", "GRIN1"], key=natural_key) == ["GRIN1", "GRIN2", "GRIN10"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "",
+        "Short title",
+        "  leading spaces",
+        "trailing space ",
+        "no\u00a0break",
+        "tab\there",
+        "x" * 80,
+        "A title " * 20,
+    ],
+)
+def test_title_lines_as_textwrap_wraps_them(title: str) -> None:
+    """A title that fits one line skips textwrap: the lines must come out as textwrap makes them."""
+    width = int((MIN_BOARD_WIDTH - 2 * MARGIN) // (TITLE_FONT * 0.62))
+    assert arrange(title, [], []).title_lines == (tuple(textwrap.wrap(title, width)) or ("",))
