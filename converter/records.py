@@ -139,7 +139,8 @@ def _strings(raw: object) -> tuple[str, ...]:
 #: Lines made of white space only, at the start of a record; the opening line; a closing line.
 _BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)*")
 _OPENING = re.compile(r"---[^\S\n]*(?:\n|\Z)")
-_CLOSING = re.compile(r"^(?:---|\.\.\.)[^\S\n]*$", re.MULTILINE)
+# Searched from the newline before a line: a pattern that starts with a literal is found by a fast scan.
+_CLOSING = re.compile(r"\n(?:---|\.\.\.)[^\S\n]*(?=\n|\Z)")
 
 
 def _split_front_matter(text: str) -> str:
@@ -148,10 +149,11 @@ def _split_front_matter(text: str) -> str:
     opening = _OPENING.match(text, blank.end() if blank else 0)
     if opening is None:
         raise RecordError("no YAML front matter (the file must start with a '---' line)")
-    closing = _CLOSING.search(text, opening.end())
+    start = opening.end()
+    closing = _CLOSING.search(text, start - 1)  # from the newline that ends the opening line
     if closing is None:
         raise RecordError("front matter is not closed by a '---' line")
-    return text[opening.end() : max(opening.end(), closing.start() - 1)]
+    return text[start : max(start, closing.start())]
 
 
 #: All bytes but those that can begin a character _CONTROL removes: C0 controls and DEL, and the lead
