@@ -112,7 +112,8 @@ _PREVIOUS = "SELECT input_sha256, output_sha256, output FROM figures WHERE sourc
 def _init_worker(
     outdir: Path, options: ConvertOptions, fingerprint: bytes, previews: bool, resume: bool
 ) -> None:
-    _worker_state.update(outdir=outdir, options=options, fingerprint=fingerprint, previews=previews)
+    _worker_state.update(outdir=outdir, options=options, fingerprint=fingerprint)
+    _worker_state["previews"] = os.path.join(outdir, PREVIEWS) if previews else ""
     # With --resume, each worker looks up the last good conversion of its records in the ledger itself
     # (read-only, WAL: the main process writes meanwhile), so no process holds the whole ledger in memory.
     ledger = (outdir / LEDGER_NAME).resolve()
@@ -149,8 +150,8 @@ def _convert_one(source: str) -> Outcome:
             return Outcome(source, "skipped", record.figid, input_sha256=input_sha, output_sha256=old_output)
         draft = draft_gpml(record, _worker_state["options"])
         write_bytes_atomic(draft.data, target)
-        if _worker_state["previews"]:
-            write_bytes_atomic(render_svg(draft.tree), outdir / PREVIEWS / f"{record.figid}.svg")
+        if previews := _worker_state["previews"]:
+            write_bytes_atomic(render_svg(draft.tree), os.path.join(previews, f"{record.figid}.svg"))
     except (ConverterError, OSError, ValueError) as exc:
         message = str(exc) if str(exc).startswith(source) else f"{source}: {exc}"
         return Outcome(source, "failed", error=message, seconds=time.perf_counter() - started)

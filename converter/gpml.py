@@ -257,12 +257,13 @@ def open_atomic(path: Path) -> Iterator[BinaryIO]:
         raise
 
 
-def write_bytes_atomic(data: bytes, path: Path) -> None:
+def write_bytes_atomic(data: bytes, path: str | os.PathLike[str]) -> None:
     """Write a file so that it appears whole or not at all (temporary file + rename in the same folder).
 
     The temporary name carries the process id: batch workers write many files each, one at a time.
     """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    folder, name = os.path.split(path)  # os.path, not pathlib: a batch writes two files a record
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(tmp, flags, 0o644)
@@ -270,7 +271,7 @@ def write_bytes_atomic(data: bytes, path: Path) -> None:
         os.unlink(tmp)
         fd = os.open(tmp, flags, 0o644)
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(folder or ".", exist_ok=True)
         fd = os.open(tmp, flags, 0o644)
     try:
         with os.fdopen(fd, "wb", buffering=0) as handle:
