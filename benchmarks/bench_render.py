@@ -3,22 +3,24 @@
 The drafts are the ones the converter makes from every record of the shared PFOCR corpus; the live pathways
 are 200 spread evenly over the sorted WikiPathways corpus (the same 200 every run). Each pathway is drawn
 from its parsed tree (as ``pfocr2gpml batch`` does) and from its file (as ``pfocr2gpml render`` does, so
-reading and parsing count too); its time is the best of ``--repeat`` rounds. Prints mean, median and p95
-over the pathways, with machine, load and date.
+reading and parsing count too); its time is the best of ``--repeat`` rounds, in CPU time (other work on a
+shared machine then counts less). Prints mean, median and p95 over the pathways, with machine, load and date.
 
-``--baseline FILE`` also times another version of render.py (for example the committed one, from
-``git show HEAD:converter/render.py > /tmp/render_head.py``), interleaved pathway by pathway so that a busy
-moment on a shared machine hits both alike, and checks that both give the same bytes.
+``--baseline DIR`` also times the renderer of another checkout (for example the committed one, from
+``mkdir /tmp/head && git archive HEAD converter | tar -x -C /tmp/head``): its whole converter package, since
+render.py and render_geometry.py change together. The two are interleaved pathway by pathway so that a busy
+moment hits both alike, and the script checks that both give the same bytes.
 
 Usage:
     python benchmarks/bench_render.py
-    python benchmarks/bench_render.py --baseline /tmp/render_head.py --repeat 5
+    python benchmarks/bench_render.py --baseline /tmp/head --repeat 5
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import importlib
 import importlib.util
 import os
 import platform
@@ -46,15 +48,17 @@ SAMPLE = 200
 Render = Callable[[bytes | str | Path | etree._ElementTree], bytes]
 
 
-def load_render(path: Path) -> Render:
-    """render_svg of another render.py, loaded inside the package so that its relative imports work."""
-    spec = importlib.util.spec_from_file_location("converter._baseline_render", path)
+def load_render(checkout: Path) -> Render:
+    """render_svg of another checkout: its converter package, loaded under another name beside this one."""
+    package = checkout / "converter"
+    spec = importlib.util.spec_from_file_location(
+        "_baseline_converter", package / "__init__.py", submodule_search_locations=[str(package)]
+    )
     if spec is None or spec.loader is None:
-        sys.exit(f"{path}: cannot load as a Python module")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    render: Render = module.render_svg
+        sys.exit(f"{checkout}: no converter package in it")
+    sys.modules[spec.name] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sys.modules[spec.name])
+    render: Render = importlib.import_module("_baseline_converter.render").render_svg
     return render
 
 
@@ -90,9 +94,9 @@ def best_times(
             rounds: dict[str, list[float]] = {name: [] for name in renders}
             for _ in range(repeat):
                 for name, render in renders.items():
-                    start = time.perf_counter()
+                    start = time.process_time()
                     render(source)
-                    rounds[name].append(time.perf_counter() - start)
+                    rounds[name].append(time.process_time() - start)
             for name, seconds in rounds.items():
                 best.setdefault(f"{name}, from {way}", []).append(min(seconds))
     return best, differ
@@ -118,7 +122,7 @@ def main() -> None:
     parser.add_argument("--records", type=Path, default=DEFAULT_RECORDS, help="folder of PFOCR records")
     parser.add_argument("--live", type=Path, default=DEFAULT_LIVE, help="folder or .tar.xz of GPML files")
     parser.add_argument("--repeat", type=int, default=3, help="rounds per pathway; the best counts")
-    parser.add_argument("--baseline", type=Path, help="another render.py to time beside this one")
+    parser.add_argument("--baseline", type=Path, help="another checkout, whose renderer to time beside")
     args = parser.parse_args()
     renders: dict[str, Render] = {"render.py": render_svg}
     if args.baseline:

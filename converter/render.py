@@ -7,8 +7,8 @@ scripts or URLs fetched) and the same input always gives the same bytes.
 
 The document is written directly as markup text, several times faster than building it element by
 element with lxml, and byte for byte what lxml would serialise (tests/test_render.py checks that). Every
-text and attribute value taken from the file goes through ``_esc``, so a label such as ``<script>``
-stays text.
+text and attribute value taken from the file goes through ``_esc`` or ``_esc_text``, so a label such as
+``<script>`` stays text.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import operator
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -48,6 +48,7 @@ __all__ = ["render_file", "render_svg"]
 
 SVG_NS = "http://www.w3.org/2000/svg"
 _G = f"{{{GPML_NS}}}"
+_PATHWAY = _G + "Pathway"
 _FONT = "Arial, Helvetica, sans-serif"
 _MARGIN, _TITLE_BAND = 10.0, 36.0
 _SAFE_LINK = ("http://", "https://", "ftp://", "mailto:")
@@ -67,9 +68,10 @@ def _escape_one(match: re.Match[str]) -> str:
     return _ESCAPES.get(match.group(), "\ufffd")
 
 
-def _esc(value: str, text: bool = False) -> str:
-    """An attribute value (or, with text, element text) from the file as markup, escaped as lxml does."""
-    return (_IN_TEXT if text else _IN_ATTRIBUTE).sub(_escape_one, value)
+#: An attribute value from the file as markup, escaped as lxml does (a partial: this runs for every label).
+_esc: Callable[[str], str] = functools.partial(_IN_ATTRIBUTE.sub, _escape_one)
+#: Element text from the file as markup, escaped as lxml does.
+_esc_text: Callable[[str], str] = functools.partial(_IN_TEXT.sub, _escape_one)
 
 
 def _attrs(attrs: Attrs) -> str:
@@ -217,7 +219,7 @@ def _text(lines: list[str], look: _Look, box: Box) -> str:
     x, y = _text_origin(look, box, len(lines))
     step = look.size * 1.2
     spans = "".join(
-        f'<tspan x="{fmt(x)}" y="{fmt(y + i * step)}">{_esc(line, text=True)}</tspan>'
+        f'<tspan x="{fmt(x)}" y="{fmt(y + i * step)}">{_esc_text(line)}</tspan>'
         for i, line in enumerate(lines)
     )
     return f'<text x="{fmt(x)}" y="{fmt(y)}"{look.text_attrs}>{spans}</text>'
@@ -228,7 +230,7 @@ class _Frame(NamedTuple):
 
     start: str  # '<g class="datanode"' and any rotation, open for '>' or '/>'
     shape: str  # the outline, or ''
-    line: str  # the opening text tag of a one-line label
+    one_line: str  # all that goes before a one-line label: start, '>', shape and the opening text tag
     look: _Look
     box: Box
 
@@ -240,7 +242,10 @@ def _frame(kind: str, node_type: str, gfx: Mapping[str, str], box: Box) -> _Fram
     turn = f' transform="rotate({fmt(math.degrees(rotation))} {fmt_point(box.centre)})"' if rotation else ""
     shape = f"{look.shape_start}{look.outline.geometry(box)}{look.shape_end}" if look.outline else ""
     x, y = _text_origin(look, box, 1)
-    return _Frame(look.start + turn, shape, f'<text x="{fmt(x)}" y="{fmt(y)}"{look.text_attrs}>', look, box)
+    start = look.start + turn
+    return _Frame(
+        start, shape, f'{start}>{shape}<text x="{fmt(x)}" y="{fmt(y)}"{look.text_attrs}>', look, box
+    )
 
 
 _FRAMES: Memo[tuple[str, str, str], _Frame] = Memo(1024)
@@ -260,15 +265,18 @@ def _node(el: etree._Element, kind: str, frame: _Frame) -> str:
     """A DataNode, Label, Shape or State: outline and label in a group of class `kind` (lower case)."""
     label = el.get("TextLabel", "")
     lines = label.splitlines() if label.strip() else []
-    if len(lines) == 1:
-        text = f"{frame.line}{_esc(lines[0], text=True)}</text>"
+    if len(lines) == 1:  # most labels: one string to add, with no call to _text
+        g = f"{frame.one_line}{_esc_text(lines[0])}</text></g>"
+    elif lines or frame.shape:
+        g = f"{frame.start}>{frame.shape}{_text(lines, frame.look, frame.box) if lines else ''}</g>"
     else:
-        text = _text(lines, frame.look, frame.box) if lines else ""
-    shape = frame.shape
-    g = f"{frame.start}>{shape}{text}</g>" if shape or text else f"{frame.start}/>"
+        g = f"{frame.start}/>"
     if kind == "Label" and (href := el.get("Href", "").strip()).lower().startswith(_SAFE_LINK):
         return f'<a href="{_esc(href)}">{g}</a>'  # a web link only: never javascript: or data:
     return g
+
+
+_LINE_CLASS = {_G + "Interaction": "interaction", _G + "GraphicalLine": "graphicalline"}
 
 
 def _line(
@@ -277,7 +285,7 @@ def _line(
     """An Interaction or GraphicalLine with its arrowheads (as markers) and its visible anchors."""
     colour = _colour(gfx.get("Color"), "#000000")
     parts = [
-        f'<g class="{_KINDS[el.tag].lower()}"><path d="{route.path()}" fill="none"',
+        f'<g class="{_LINE_CLASS[el.tag]}"><path d="{route.path()}" fill="none"',
         _stroke(gfx.get("LineThickness"), gfx.get("LineStyle"), colour),
     ]
     for attr, point in zip(("marker-start", "marker-end"), route.ends, strict=True):
@@ -293,29 +301,24 @@ def _line(
     return "".join(parts)
 
 
-_KINDS = {_G + kind: kind for kind in ("DataNode", "Label", "Shape", "State", "Interaction", "GraphicalLine")}
-_LINES = (_G + "Interaction", _G + "GraphicalLine")
-
-
-def _items(
-    root: etree._Element, scene: Scene, prefix: str, heads: set[tuple[str, str]]
-) -> Iterator[tuple[float, str, Box]]:
+def _items(scene: Scene, prefix: str, heads: set[tuple[str, str]]) -> list[tuple[float, str, Box]]:
     """Everything drawn, as markup with z-order and extent; groups go below their members, States on top."""
-    for group in root.iterchildren(_G + "Group"):
+    items = []
+    for group in scene.group_elements:
         if found := scene.groups.get(group.get("GroupId", "")):
             style = _GROUP_STYLE.get(group.get("Style", ""), _PLAIN_GROUP)
-            yield found[1], f'<rect class="group" {rect(found[0], 4)}{style}/>', found[0]
-    for el in root.iterchildren(_G + "DataNode", _G + "Label", _G + "Shape", _G + "State"):
-        if (kind := _KINDS[el.tag]) != "State":
-            if (placed := scene.placed.get(el)) is not None:
-                frame = _placed_frame(kind, el.get("Type", "") if kind == "DataNode" else "", placed)
-                yield placed.z, _node(el, kind, frame), placed.box
-        elif (gfx := scene.graphics.get(el)) is not None and (box := scene.state_box(el)) is not None:
-            yield math.inf, _node(el, kind, _frame(kind, "", attributes(gfx), box)), box
-    for el in root.iterchildren(*_LINES):
+            items.append((found[1], f'<rect class="group" {rect(found[0], 4)}{style}/>', found[0]))
+    for el, kind, placed in scene.nodes:
+        frame = _placed_frame(kind, el.get("Type", "") if kind == "DataNode" else "", placed)
+        items.append((placed.z, _node(el, kind, frame), placed.box))
+    for el in scene.states:  # after the other nodes: at z infinity they are drawn last anyway
+        if (gfx := scene.graphics.get(el)) is not None and (box := scene.state_box(el)) is not None:
+            items.append((math.inf, _node(el, "State", _frame("State", "", attributes(gfx), box)), box))
+    for el in scene.lines:
         gfx = scene.graphics.get(el)
         if gfx is not None and (route := scene.route(el)) is not None:
-            yield num(gfx.get("ZOrder")), _line(el, gfx, route, prefix, heads), route.extent()
+            items.append((num(gfx.get("ZOrder")), _line(el, gfx, route, prefix, heads), route.extent()))
+    return items
 
 
 def _marker(prefix: str, kind: str, colour: str) -> str:
@@ -329,7 +332,7 @@ def _marker(prefix: str, kind: str, colour: str) -> str:
     )
 
 
-_BY_Z = operator.itemgetter(0)
+_BY_Z, _MARKUP, _EXTENT = operator.itemgetter(0), operator.itemgetter(1), operator.itemgetter(2)
 
 
 def _marker_prefix(root: etree._Element) -> str:
@@ -339,17 +342,18 @@ def _marker_prefix(root: etree._Element) -> str:
 
 def _svg(root: etree._Element) -> str:
     """The SVG markup: title, arrowhead markers, white background, then everything in z-order."""
-    prefix = _marker_prefix(root) if next(root.iterchildren(*_LINES), None) is not None else ""
-    heads: set[tuple[str, str]] = set()
     scene = Scene(root)
-    items = sorted(_items(root, scene, prefix, heads), key=_BY_Z)  # stable: ties keep drawing order
+    prefix = _marker_prefix(root) if scene.lines else ""
+    heads: set[tuple[str, str]] = set()
+    items = _items(scene, prefix, heads)
+    items.sort(key=_BY_Z)  # stable: ties keep drawing order
     board = scene.graphics.get(root)
     extent = (
         Box(0, 0, num(board.get("BoardWidth")), num(board.get("BoardHeight")))
         if board is not None
         else Box(0, 0, 0, 0)
     )
-    extent = extent.union(*(box for _z, _markup, box in items))
+    extent = extent.union(*map(_EXTENT, items))
     name, organism = root.get("Name", "").strip() or "Untitled pathway", root.get("Organism", "").strip()
     width = max(extent.w + 2 * _MARGIN, 11 * len(name) + 7 * len(organism) + 4 * _MARGIN)
     view = Box(
@@ -357,19 +361,19 @@ def _svg(root: etree._Element) -> str:
     )
     markers = "".join(_marker(prefix, kind, colour) for kind, colour in sorted(heads))
     organism_span = (
-        f'<tspan dx="8" font-size="13" font-weight="normal" fill="#666666">{_esc(organism, text=True)}'
+        f'<tspan dx="8" font-size="13" font-weight="normal" fill="#666666">{_esc_text(organism)}'
         "</tspan>" if organism else ""
     )  # fmt: skip
-    drawn = "".join(markup for _z, markup, _box in items)
+    drawn = "".join(map(_MARKUP, items))
     corner, size = fmt_point(complex(view.x, view.y)), fmt_point(complex(view.w, view.h))
     return "".join([
         f'<svg xmlns="{SVG_NS}" viewBox="{corner} {size}" width="{fmt(view.w)}" height="{fmt(view.h)}"'
         f' role="img" font-family="{_FONT}" font-size="12" text-anchor="middle">',
-        f"<title>{_esc(name, text=True)}</title>",
+        f"<title>{_esc_text(name)}</title>",
         f"<defs>{markers}</defs>" if markers else "<defs/>",
         f'<rect fill="#ffffff" {rect(view)}/>',
         f'<text class="title" x="{fmt(view.x + _MARGIN)}" y="{fmt(view.y + _MARGIN + 18)}" font-size="18"'
-        f' font-weight="bold" text-anchor="start">{_esc(name, text=True)}{organism_span}</text>',
+        f' font-weight="bold" text-anchor="start">{_esc_text(name)}{organism_span}</text>',
         f'<g stroke-linejoin="round">{drawn}</g>' if drawn else '<g stroke-linejoin="round"/>',
         "</svg>",
     ])  # fmt: skip
@@ -380,20 +384,24 @@ def render_svg(source: bytes | str | Path | etree._ElementTree) -> bytes:
 
     Raises SchemaError with the file name when the source is not well-formed or not GPML 2013a.
     """
-    if isinstance(source, etree._ElementTree):
-        tree, name = source, source.docinfo.URL or "<tree>"
-    else:
-        tree, name = parse_gpml(source), str(source) if isinstance(source, (str, Path)) else "<bytes>"
+    tree = source if isinstance(source, etree._ElementTree) else parse_gpml(source)
     root = tree.getroot()
-    qname = etree.QName(root)
-    if qname.namespace != GPML_NS or qname.localname != "Pathway":
-        version = KNOWN_NAMESPACES.get(qname.namespace or "")
-        if version:
-            raise SchemaError(
-                f"{name}: {version} is not supported; render reads GPML 2013a (convert it with PathVisio)"
-            )
-        raise SchemaError(f"{name}: not a GPML 2013a pathway (root element {root.tag!r})")
+    if root.tag != _PATHWAY:
+        raise _not_gpml_2013a(root, source)
     return _DECLARATION + _svg(root).encode()
+
+
+def _not_gpml_2013a(root: etree._Element, source: bytes | str | Path | etree._ElementTree) -> SchemaError:
+    """The error for a root other than a GPML 2013a Pathway, naming the file and any GPML version it has."""
+    if isinstance(source, etree._ElementTree):
+        name = source.docinfo.URL or "<tree>"
+    else:
+        name = str(source) if isinstance(source, (str, Path)) else "<bytes>"
+    if version := KNOWN_NAMESPACES.get(etree.QName(root).namespace or ""):
+        return SchemaError(
+            f"{name}: {version} is not supported; render reads GPML 2013a (convert it with PathVisio)"
+        )
+    return SchemaError(f"{name}: not a GPML 2013a pathway (root element {root.tag!r})")
 
 
 def render_file(gpml_path: Path, svg_path: Path) -> None:

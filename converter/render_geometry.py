@@ -11,7 +11,7 @@ import functools
 import math
 from collections.abc import Callable, Hashable, Mapping
 from itertools import pairwise
-from typing import Generic, NamedTuple, TypeVar, cast
+from typing import NamedTuple, TypeVar, cast
 
 from lxml import etree
 
@@ -26,7 +26,8 @@ _G = f"{{{GPML_NS}}}"
 _GRAPHICS, _POINT, _ANCHOR = _G + "Graphics", _G + "Point", _G + "Anchor"
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
-_LINE_TAGS = (_G + "Interaction", _G + "GraphicalLine")
+_LINE_KINDS = ("Interaction", "GraphicalLine")
+_KINDS = {_G + kind: kind for kind in ("DataNode", "Label", "Shape", "State", "Group", *_LINE_KINDS)}
 _GROUP_PAD = 8.0  # PathVisio draws a group this far outside its members
 _STUB = 20.0  # how far an elbow line runs out of a box before it turns back
 
@@ -53,8 +54,9 @@ class Box(NamedTuple):
         """The box around this one and the others (added one by one, as the rounding of w and h shows)."""
         x, y, w, h = self
         for ox, oy, ow, oh in others:  # min() and max() written out: faster, and ties go the same way
-            right, bottom, other_right, other_bottom = x + w, y + h, ox + ow, oy + oh
+            right, bottom = x + w, y + h  # pairs, not a 4-tuple: Python swaps a pair without building it
             x, y = ox if ox < x else x, oy if oy < y else y
+            other_right, other_bottom = ox + ow, oy + oh
             w = (other_right if other_right > right else right) - x
             h = (other_bottom if other_bottom > bottom else bottom) - y
         return Box(x, y, w, h)
@@ -115,21 +117,19 @@ class Placement(NamedTuple):
     recurs: bool
 
 
-class Memo(Generic[K, V]):
-    """A small cache that forgets everything once it holds `size` keys, and remembers which keys it met."""
+class Memo(dict[K, V]):
+    """A small cache (a dict: a lookup is a C call) that forgets all once it holds `size` keys, and knows
+    which keys it met."""
 
     def __init__(self, size: int) -> None:
+        super().__init__()
         self.size = size
-        self.kept: dict[K, V] = {}
         self.seen: set[K] = set()
 
-    def get(self, key: K) -> V | None:
-        return self.kept.get(key)
-
     def keep(self, key: K, value: V) -> V:
-        if len(self.kept) >= self.size:
-            self.kept.clear()
-        self.kept[key] = value
+        if len(self) >= self.size:
+            self.clear()
+        self[key] = value
         return value
 
     def met_before(self, key: K) -> bool:
@@ -283,51 +283,69 @@ def _points_and_anchors(gfx: etree._Element) -> tuple[list[etree._Element], list
     return points, anchors
 
 
-def _line_of(anchor: etree._Element, root: etree._Element) -> etree._Element | None:
-    """The Interaction or GraphicalLine an Anchor belongs to (in its Graphics), or None elsewhere."""
-    gfx = anchor.getparent()
-    line = gfx.getparent() if gfx is not None else None
-    if line is None or gfx is None or gfx.tag != _GRAPHICS or line.tag not in _LINE_TAGS:
-        return None
-    return line if line.getparent() is root else None
-
-
 class Scene:
     """Geometry of one pathway: boxes by GraphId, group boxes by GroupId, line routes on demand.
 
-    `graphics` maps each element to its Graphics; `placed` keeps, for every DataNode, Label, Shape and
-    Group with a box, its Placement, for drawing it. Elements as
-    keys are safe: a dict holds their lxml proxies, and lxml hands out the same proxy while one is alive.
+    What render.py draws, in document order: `nodes` (DataNodes, Labels, Shapes with a box, each with its
+    kind and Placement), `states`, `group_elements` and `lines`. `graphics` maps each element to its
+    Graphics. Elements as keys are safe: lxml hands out the same proxy while one is alive.
     """
 
     def __init__(self, root: etree._Element) -> None:
         self.boxes: dict[str, Box] = {}
         self.groups: dict[str, tuple[Box, float]] = {}  # box and a z-order just below the members
-        self.members: dict[str, list[etree._Element]] = {}
+        self.members: dict[str, list[str | Placement]] = {}  # a nested group's GroupId or a node's place
         self.anchors: dict[str, tuple[etree._Element, float]] = {}
         self.graphics: dict[etree._Element, etree._Element] = {}
-        self.placed: dict[etree._Element, Placement] = {}
+        self.nodes: list[tuple[etree._Element, str, Placement]] = []
+        self.states: list[etree._Element] = []
+        self.group_elements: list[etree._Element] = []
+        self.lines: list[etree._Element] = []
         self._routes: dict[etree._Element, Route | None] = {}
         for graphics in root.iter(_GRAPHICS):  # one pass instead of a find() per element
             if (parent := graphics.getparent()) is not None:
                 self.graphics.setdefault(parent, graphics)
-        for el in root.iterchildren(_G + "DataNode", _G + "Label", _G + "Shape", _G + "Group"):
-            if group_ref := el.get("GroupRef"):
-                self.members.setdefault(group_ref, []).append(el)
-            if (gfx := self.graphics.get(el)) is not None and (placed := placement(gfx)) is not None:
-                self.placed[el] = placed
-                if graph_id := el.get("GraphId"):
-                    self.boxes[graph_id] = placed.box
-        for state in root.iterchildren(_G + "State"):
+        self._sort_out(root)
+        for state in self.states:
             if state.get("GraphId") and (box := self.state_box(state)) is not None:
                 self.boxes[state.get("GraphId", "")] = box
-        for group in root.iterchildren(_G + "Group"):
-            if (found := self.group(group.get("GroupId", ""), set())) and group.get("GraphId"):
-                self.boxes[group.get("GraphId", "")] = found[0]
-        for anchor in root.iter(_ANCHOR):  # one pass over the tree, not two searches per line
-            anchor_id, line = anchor.get("GraphId"), _line_of(anchor, root)
-            if anchor_id is not None and line is not None:
-                self.anchors[anchor_id] = (line, num(anchor.get("Position"), 0.5))
+        for group in self.group_elements:
+            if (found := self.group(group.get("GroupId", ""), set())) and (graph_id := group.get("GraphId")):
+                self.boxes[graph_id] = found[0]
+        if self.lines:  # only lines hold anchors (in their Graphics): most drafts have none
+            lines = set(self.lines)
+            for anchor in root.iter(_ANCHOR):  # one pass over the tree, not two searches per line
+                gfx = anchor.getparent()
+                line = gfx.getparent() if gfx is not None and gfx.tag == _GRAPHICS else None
+                if line in lines and (anchor_id := anchor.get("GraphId")) is not None:
+                    self.anchors[anchor_id] = (line, num(anchor.get("Position"), 0.5))
+
+    def _sort_out(self, root: etree._Element) -> None:
+        """Fill the lists of what is drawn, the boxes by GraphId and the members of groups."""
+        shapes = []  # DataNodes, Labels, Shapes and Groups, in document order
+        for el in root:  # one loop over all children: iterchildren(*tags) costs more to set up than it saves
+            kind = _KINDS.get(el.tag)  # None for other elements, comments and processing instructions
+            if kind == "State":
+                self.states.append(el)
+            elif kind in _LINE_KINDS:
+                self.lines.append(el)
+            elif kind is not None:
+                shapes.append((el, kind))
+                if kind == "Group":
+                    self.group_elements.append(el)
+        # Only lines and States look boxes up by GraphId, and only groups have members: most drafts have no
+        # lines or States and many have no groups, so their nodes' GraphId and GroupRef need not be read.
+        grouped, boxed = bool(self.group_elements), bool(self.states or self.lines)
+        for el, kind in shapes:
+            gfx = self.graphics.get(el)
+            placed = placement(gfx) if gfx is not None else None
+            if placed is not None and kind != "Group":
+                self.nodes.append((el, kind, placed))
+            member = el.get("GroupId", "") if kind == "Group" else placed
+            if grouped and member is not None and (group_ref := el.get("GroupRef")):
+                self.members.setdefault(group_ref, []).append(member)
+            if boxed and placed is not None and (graph_id := el.get("GraphId")):
+                self.boxes[graph_id] = placed.box
 
     def state_box(self, state: etree._Element) -> Box | None:
         """A State sits on its DataNode at RelX/RelY, with its own width and height."""
@@ -345,10 +363,10 @@ class Scene:
         seen.add(group_id)
         found: list[tuple[Box, float]] = []
         for member in self.members.get(group_id, []):
-            if member.tag == _G + "Group":
-                found += filter(None, [self.group(member.get("GroupId", ""), seen)])
-            elif (placed := self.placed.get(member)) is not None:
-                found.append((placed.box, placed.z))
+            if isinstance(member, str):
+                found += filter(None, [self.group(member, seen)])
+            else:
+                found.append((member.box, member.z))
         if not found:
             return None
         bounds = found[0][0].union(*(box for box, _z in found[1:]))

@@ -264,6 +264,25 @@ def test_odd_files_still_render() -> None:
     assert sum(r.get("class") == "group" for r in svg.iter(SVG + "rect")) == 1
 
 
+#: No lines, as in drafts; the State and the Group come before the DataNode they refer to.
+NO_LINES = b"""<Pathway xmlns="http://pathvisio.org/GPML/2013a" Name="No lines">
+  <Group GroupId="g1" GraphId="group1" Style="Complex"/>
+  <State TextLabel="P" GraphId="s1" GraphRef="a"><Graphics RelX="1" RelY="-1" Width="10" Height="10"/></State>
+  <DataNode TextLabel="A" GraphId="a" GroupRef="g1">
+    <Graphics CenterX="100" CenterY="50" Width="80" Height="20"/>
+  </DataNode>
+</Pathway>"""
+
+
+def test_states_and_groups_placed_without_lines() -> None:
+    """Without lines, States still sit on their DataNode and groups around their members."""
+    svg = _svg(render_svg(NO_LINES))
+    state = next(g for g in svg.iter(SVG + "g") if g.get("class") == "state").find(SVG + "rect")
+    assert [state.get(a) for a in ("x", "y", "width", "height")] == ["135", "35", "10", "10"]
+    group = next(r for r in svg.iter(SVG + "rect") if r.get("class") == "group")
+    assert [group.get(a) for a in ("x", "y", "width", "height")] == ["52", "32", "96", "36"]
+
+
 def test_sample_drafts_render_faithfully(tmp_path: Path) -> None:
     """The drafts of samples/ render: well-formed, one text per node label, every node in the viewBox."""
     from converter.pipeline import convert_record
@@ -310,8 +329,8 @@ def test_text_from_the_file_is_escaped_wherever_it_lands(tmp_path: Path) -> None
 
 
 def test_escaping_keeps_markup_out_and_forbidden_characters_out() -> None:
-    from converter.render import _esc
+    from converter.render import _esc, _esc_text
 
     assert _esc('<a href="x">&\t\n\r') == "&lt;a href=&quot;x&quot;&gt;&amp;&#9;&#10;&#13;"
-    assert _esc('<a href="x">&\t\n\r', text=True) == '&lt;a href="x"&gt;&amp;\t\n&#13;'
+    assert _esc_text('<a href="x">&\t\n\r') == '&lt;a href="x"&gt;&amp;\t\n&#13;'
     assert _esc("a\x00b\x1fc\ud800d\ufffe") == "a\ufffdb\ufffdc\ufffdd\ufffd", "XML forbids these"
