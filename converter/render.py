@@ -28,21 +28,8 @@ from lxml import etree
 
 from .errors import SchemaError
 from .gpml import GPML_NS, KNOWN_NAMESPACES, parse_gpml
-from .render_geometry import (
-    OUTLINES,
-    RECTANGLE,
-    Box,
-    Memo,
-    Outline,
-    Placement,
-    Route,
-    Scene,
-    attributes,
-    fmt,
-    fmt_point,
-    num,
-    rect,
-)
+from .render_geometry import Box, Memo, Placement, Route, Scene, attributes, fmt, fmt_point, num
+from .render_shapes import OUTLINES, RECTANGLE, Outline, rect
 
 __all__ = ["render_file", "render_svg"]
 

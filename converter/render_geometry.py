@@ -1,4 +1,4 @@
-"""Geometry of a GPML 2013a pathway for its SVG preview: boxes, line routes, outlines and number format.
+"""Geometry of a GPML 2013a pathway for its SVG preview: boxes, line routes and number format.
 
 Example: in WP1 an Interaction from HMGCR's right edge (RelX=1) to an Anchor halfway along another line
 gets its route from ``Scene(root).route(line)``; ``Route.path()`` is the SVG path of that route. Nothing
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Hashable, Mapping
 from itertools import pairwise
 from typing import NamedTuple, TypeVar, cast
 
@@ -18,8 +18,8 @@ from lxml import etree
 from .gpml import GPML_NS
 
 __all__ = [
-    "OUTLINES", "RECTANGLE", "Box", "Memo", "Outline", "Placement", "Point", "Route", "Scene", "attributes",
-    "box_of", "fmt", "fmt_point", "num", "placement", "rect",
+    "Box", "Memo", "Placement", "Point", "Route", "Scene", "attributes", "box_of", "fmt", "fmt_point", "num",
+    "placement",
 ]  # fmt: skip
 
 _G = f"{{{GPML_NS}}}"
@@ -417,65 +417,3 @@ class Scene:
         corners = corners if len(corners) > 1 else [start, end]
         self._routes[line] = Route(corners, kind == "Curved", (points[0], points[-1]), anchors)
         return self._routes[line]
-
-
-class Outline(NamedTuple):
-    """How a ShapeType is drawn: the SVG element, its geometry attributes for a box, whether it is open."""
-
-    tag: str
-    geometry: Callable[[Box], str]
-    open: bool = False  # an open outline (a brace, an arc) is never filled
-
-
-def rect(b: Box, radius: float = 0.0) -> str:
-    """The geometry attributes of a rectangle (rounded when radius is not 0), as markup."""
-    corner = f' rx="{fmt(radius)}"' if radius else ""
-    return f'x="{fmt(b.x)}" y="{fmt(b.y)}" width="{fmt(b.w)}" height="{fmt(b.h)}"{corner}'
-
-
-def _rounded(limit: float, share: float = 4) -> Outline:
-    return Outline("rect", lambda b: rect(b, min(limit, b.w / share, b.h / share)))
-
-
-def _ellipse(b: Box) -> str:
-    c = b.centre
-    return f'cx="{fmt(c.real)}" cy="{fmt(c.imag)}" rx="{fmt(b.w / 2)}" ry="{fmt(b.h / 2)}"'
-
-
-def _polygon(sides: int) -> Outline:
-    """A regular polygon in the box's ellipse with a corner pointing right (a Triangle points right)."""
-    turns = [
-        complex(math.cos(2 * math.pi * k / sides), math.sin(2 * math.pi * k / sides)) for k in range(sides)
-    ]
-    return Outline(
-        "polygon", lambda b: f'points="{" ".join(fmt_point(b.at(t)).replace(" ", ",") for t in turns)}"'
-    )
-
-
-def _path(draw: Callable[[Box, str, str], str]) -> Outline:
-    """An open outline drawn as a path; draw gets the box and the ellipse radii as text."""
-    return Outline("path", lambda b: f'd="{draw(b, fmt(b.w / 2), fmt(b.h / 2))}"', open=True)
-
-
-def _brace(b: Box, _rx: str, _ry: str) -> str:
-    q, c, top, bottom = min(b.h / 2, b.w / 4), b.centre, complex(b.centre.real, b.y), b.y + b.h
-    left, right = complex(b.x, c.imag), complex(b.x + b.w, c.imag)
-    xy = fmt_point
-    up = f"M{xy(complex(b.x, bottom))}Q{xy(left)} {xy(left + q)}H{fmt(c.real - q)}Q{xy(c)} {xy(top)}"
-    return f"{up}Q{xy(c)} {xy(c + q)}H{fmt(right.real - q)}Q{xy(right)} {xy(complex(right.real, bottom))}"
-
-
-RECTANGLE, _OVAL = Outline("rect", rect), Outline("ellipse", _ellipse)
-#: Outline of each ShapeType; any other name is drawn as a RECTANGLE.
-OUTLINES: dict[str, Outline] = {
-    "Rectangle": RECTANGLE, "RoundedRectangle": _rounded(10), "Mitochondria": _rounded(math.inf, 2),
-    "Oval": _OVAL, "Ellipse": _OVAL, "Circle": _OVAL, "Nucleus": _OVAL, "Vesicle": _OVAL,
-    "mim-phosphorylated": _OVAL, "mim-interaction": _OVAL,
-    "Triangle": _polygon(3), "Pentagon": _polygon(5), "Hexagon": _polygon(6), "Octagon": _polygon(8),
-    "Endoplasmic Reticulum": _rounded(20), "Golgi Apparatus": _rounded(20),
-    "Sarcoplasmic Reticulum": _rounded(20), "Cell": _rounded(20), "Brace": _path(_brace),
-    "Arc": _path(lambda b, rx, ry: f"M{fmt(b.x)} {fmt(b.centre.imag)}a{rx} {ry} 0 0 1 {fmt(b.w)} 0"),
-    "mim-degradation": _path(lambda b, rx, ry: f"M{fmt(b.x)} {fmt(b.centre.imag)}"
-                             f"a{rx} {ry} 0 1 1 {fmt(b.w)} 0a{rx} {ry} 0 1 1 {fmt(-b.w)} 0"
-                             f"m0 {fmt(b.h / 2)}l{fmt(b.w)} {fmt(-b.h)}"),
-}  # fmt: skip
