@@ -34,6 +34,7 @@ __all__ = [
     "iter_sources",
     "read_outcomes",
     "report_figures",
+    "report_header",
     "run_batch",
     "write_reports",
 ]
@@ -410,14 +411,15 @@ def report_figures(outdir: Path) -> Iterator[dict[str, Any]]:
         yield entry
 
 
-def write_reports(outdir: Path, totals: dict[str, Any], source: str) -> dict[str, Any]:
-    """Write ``report.json`` and ``report.tsv`` for the latest run, figure by figure.
-
-    Returns the report's header (tool, source, finished, totals); its figures are ``report_figures``.
-    """
+def report_header(totals: dict[str, Any], source: str) -> dict[str, Any]:
+    """The head of a run's reports: tool, source, when it finished, and its totals."""
     finished = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    header: dict[str, Any] = {"tool": f"pfocr2gpml {__version__}", "source": source, "finished": finished}
-    header["totals"] = totals
+    return {"tool": f"pfocr2gpml {__version__}", "source": source, "finished": finished, "totals": totals}
+
+
+def write_reports(outdir: Path, header: dict[str, Any]) -> None:
+    """Write ``report.json`` (the header, then the figures) and ``report.tsv`` for the latest run, figure
+    by figure; the figures are ``report_figures``."""
     with open_atomic(outdir / REPORT_JSON) as report, open_atomic(outdir / REPORT_TSV) as table:
         report.write(json.dumps(header, ensure_ascii=False)[:-1].encode() + b', "figures": [')
         table.write(("\t".join(TSV_COLUMNS) + "\n").encode())
@@ -427,4 +429,3 @@ def write_reports(outdir: Path, totals: dict[str, Any], source: str) -> dict[str
             cells = (str(entry[c]).replace("\t", " ").replace("\n", " ") for c in TSV_COLUMNS)
             table.write(("\t".join(cells) + "\n").encode())
         report.write(b"\n]}\n")
-    return header

@@ -12,6 +12,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -191,7 +192,7 @@ def batch(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Convert a whole corpus in parallel: resumable, every failure reported, with JSON/TSV reports."""
-    from .batch import LedgerFigures, iter_sources, run_batch, write_reports
+    from .batch import LedgerFigures, iter_sources, report_header, run_batch, write_reports
     from .draft import DraftOptions
     from .pipeline import ConvertOptions
     from .report import write_html_report
@@ -221,8 +222,11 @@ def batch(
         "seconds": round(seconds, 3),
         "records_per_second": round(len(paths) / seconds, 1) if seconds else 0.0,
     }
-    header = write_reports(outdir, totals, source)
-    write_html_report(outdir, {**header, "figures": LedgerFigures(outdir)})
+    header = report_header(totals, source)
+    _at_once(
+        partial(write_reports, outdir, header),
+        partial(write_html_report, outdir, {**header, "figures": LedgerFigures(outdir)}),
+    )
     if as_json:
         typer.echo(json.dumps(totals, indent=2))
     else:
@@ -311,6 +315,25 @@ def push(
 
 #: Pushing more drafts than this asks for confirmation (or --yes).
 FEW_DRAFTS = 3
+
+
+def _at_once(first: Callable[[], object], second: Callable[[], object]) -> None:
+    """Run two independent writers side by side: the second in a forked process, where there is fork.
+
+    A batch's reports are read from its ledger twice over (report.json and .tsv, then index.html), each
+    on one core, while the other core has nothing left to do; the second's exception is raised here.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        first()
+        second()
+        return
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        later = pool.submit(second)
+        first()
+        later.result()
 
 
 @contextlib.contextmanager

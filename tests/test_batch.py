@@ -163,13 +163,13 @@ def test_output_path_refuses_names_that_leave_outdir(tmp_path: Path, figid: str)
 
 def test_html_report_read_twice_from_the_ledger(pfocr_dir: Path, tmp_path: Path) -> None:
     """index.html, streamed from the ledger in two passes, is the page the figures in memory make."""
-    from converter.batch import LedgerFigures, report_figures, write_reports
+    from converter.batch import LedgerFigures, report_figures, report_header
     from converter.report import render_html, write_html_report
 
     records = make_corpus(pfocr_dir, tmp_path / "src", 30)
     out = tmp_path / "out"
     assert len(list(run_batch(records, out, workers=1))) == 30
-    header = write_reports(out, {"inputs": 30}, "src")
+    header = report_header({"inputs": 30}, "src")
     write_html_report(out, {**header, "figures": LedgerFigures(out)})
     in_memory = render_html({**header, "figures": list(report_figures(out))})
     assert (out / "index.html").read_text(encoding="utf-8") == in_memory

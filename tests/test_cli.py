@@ -243,3 +243,23 @@ def test_uncovered_organism_drops_common_non_gene_words(tmp_path: Path) -> None:
     assert "unmapped keyword 'ATP': common non-gene word (chemical)" in out
     root = etree.parse(str(tmp_path / "PMC13__fly.gpml")).getroot()
     assert {n.get("TextLabel") for n in root.iterfind("g:DataNode", NS)} == {"JAK2", "STAT3"}
+
+
+def _refuse(path: Path) -> None:
+    path.write_text("started")
+    raise ValueError(f"cannot write {path.name}")
+
+
+def test_reports_written_side_by_side_raise_the_second_ones_error(tmp_path: Path) -> None:
+    """batch writes its two kinds of report at once; both run, and a failure of either reaches the CLI."""
+    from functools import partial
+
+    from converter.cli import _at_once
+
+    with pytest.raises(ValueError, match=r"cannot write second\.txt"):
+        _at_once(
+            partial(Path.write_text, tmp_path / "first.txt", "done"),
+            partial(_refuse, tmp_path / "second.txt"),
+        )
+    assert (tmp_path / "first.txt").read_text() == "done"
+    assert (tmp_path / "second.txt").read_text() == "started"  # it ran, in another process
