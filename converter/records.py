@@ -11,7 +11,7 @@ import logging
 import os
 import re
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -359,8 +359,8 @@ def _read_file(path: str | Path, limit: int) -> bytes | None:
 def _read_bytes(path: Path, limit: int) -> bytes:
     data = _read_file(path, limit)
     if data is None:
-        kind = "a folder" if path.is_dir() else "no such file"
-        raise RecordError(f"{path}: cannot read: {kind}")
+        problem = "not a regular file" if os.path.exists(path) else "no such file"
+        raise RecordError(f"{path}: cannot read: {problem}")
     return data
 
 
@@ -460,27 +460,30 @@ def record_files(folder: Path) -> list[Path]:
     return [folder / name for name in names]
 
 
-def _table_folders(record_path: Path) -> tuple[str, str]:
-    """Where a record's tables may be: beside it, then in the repository's sibling ``_data/`` folder."""
+def _table_candidates(record_path: Path, figid: str, kind: str) -> Iterator[str]:
+    """Where a figure's table of this kind may be, in order: beside the record, then in the repository's
+    sibling ``_data/`` folder."""
     folder = os.path.dirname(record_path) or "."
-    return folder, os.path.join(os.path.dirname(folder) or ".", "_data")
+    name = f"{figid}-{kind}.tsv"
+    yield os.path.join(folder, name)
+    yield os.path.join(os.path.dirname(folder) or ".", "_data", name)
 
 
 def find_tables(record_path: Path, figid: str) -> dict[str, Path]:
     """The tables of a figure: beside the record, or in the repository's sibling ``_data/`` folder."""
     found: dict[str, Path] = {}
     for kind in TABLE_KINDS:
-        for folder in _table_folders(record_path):
-            if os.path.isfile(candidate := os.path.join(folder, f"{figid}-{kind}.tsv")):
+        for candidate in _table_candidates(record_path, figid, kind):
+            if os.path.isfile(candidate):
                 found[kind] = Path(candidate)
                 break
     return found
 
 
-def _found_table(folders: tuple[str, str], figid: str, kind: str) -> tuple[Path, bytes] | None:
-    """The path and bytes of a figure's table of this kind, found as ``find_tables`` finds it."""
-    for folder in folders:
-        candidate = os.path.join(folder, f"{figid}-{kind}.tsv")
+def _found_table(record_path: Path, figid: str, kind: str) -> tuple[Path, bytes] | None:
+    """The path and bytes of a figure's table of this kind, found as ``find_tables`` finds it, with one
+    open a candidate (no stat before it)."""
+    for candidate in _table_candidates(record_path, figid, kind):
         if (raw := _read_file(candidate, MAX_TABLE_BYTES)) is not None:
             return Path(candidate), raw
     return None
@@ -497,13 +500,12 @@ def read_record(path: Path, tables: Mapping[str, Path] | None = None, find: bool
         record = parse_record(data, str(path), fallback_figid=path.stem)
     except RecordError as exc:
         raise RecordError(f"{path}: {exc}") from exc
-    folders = _table_folders(path)
     loaded: dict[str, Any] = {}
     for kind in TABLE_KINDS:
         # Tables named explicitly win over inline lists of the older format, which win over tables nearby.
         if tables and kind in tables:
             table, raw = tables[kind], _read_bytes(tables[kind], MAX_TABLE_BYTES)
-        elif find and getattr(record, kind) is None and (found := _found_table(folders, record.figid, kind)):
+        elif find and getattr(record, kind) is None and (found := _found_table(path, record.figid, kind)):
             table, raw = found
         else:
             continue

@@ -212,3 +212,15 @@ def test_a_folder_or_pipe_named_like_a_table_is_not_a_table(tmp_path: Path) -> N
     assert found.genes is not None and [row.symbol for row in found.genes] == ["IL6"]
     assert found.chemicals is None and found.diseases is None
     assert set(find_tables(record, "PMC7__f")) == {"genes"}
+
+
+def test_a_named_table_that_is_no_file_is_an_error(tmp_path: Path) -> None:
+    import os
+
+    record = tmp_path / "PMC8__f.md"
+    record.write_text("---\nfigid: PMC8__f\nfigtitle: Tables named on the command line\n---\n")
+    os.mkfifo(pipe := tmp_path / "pipe.tsv")
+    with pytest.raises(RecordError, match=r"pipe\.tsv: cannot read: not a regular file"):
+        read_record(record, {"genes": pipe})
+    with pytest.raises(RecordError, match=r"gone\.tsv: cannot read: no such file"):
+        read_record(record, {"genes": tmp_path / "gone.tsv"})
