@@ -19,9 +19,18 @@ from operator import itemgetter
 from lxml import etree
 
 from .datasources import datasources, problem
-from .gpml import BIOPAX_NS, GPML_NS, RDF_NS
+from .gpml import BIOPAX_NS, GPML_NS, RDF_NS, parse_authors
 
-__all__ = ["ERROR", "RULES", "WARNING", "Finding", "Report", "Rule", "check_submission"]
+__all__ = [
+    "ERROR",
+    "FORMATTED_LITERATURE",
+    "RULES",
+    "WARNING",
+    "Finding",
+    "Report",
+    "Rule",
+    "check_submission",
+]
 
 ERROR, WARNING = "error", "warning"
 
@@ -56,14 +65,39 @@ RULES: dict[str, Rule] = {
         ("gpml-version", ERROR, "input", "The document is GPML 2013a, the format WikiPathways stores."),
         ("schema", ERROR, "schema", "The document is valid against GPML2013a.xsd."),
         ("encoding", ERROR, "submission", "The file is UTF-8 (declared encoding, no UTF-16)."),
-        ("xml-declaration", WARNING, "submission", "The file starts with <?xml ... encoding=...?>."),
+        (
+            "xml-declaration",
+            ERROR,
+            "submission",
+            'The file starts with <?xml version="1.0" encoding="UTF-8"?>, the form gpml2pvjson reads.',
+        ),
         ("title-length", WARNING, "submission", "The title has at least 10 characters."),
         ("organism", ERROR, "submission", "The Pathway names its Organism."),
+        (
+            "organism-last",
+            WARNING,
+            "submission",
+            "Organism is the last attribute of a one-line <Pathway ...> start tag.",
+        ),
+        ("version", ERROR, "submission", "The Pathway has a Version with '_', as WP<id>_r<revision>."),
         ("author", ERROR, "submission", "The Pathway names its Author(s)."),
+        ("author-list", WARNING, "submission", "Author is a bracketed list of user names: [a, b]."),
         ("board-size", ERROR, "submission", "The Pathway's Graphics gives a positive board size."),
         ("description", WARNING, "submission", "A WikiPathways-description Comment of 15 words or more."),
+        (
+            "description-first-line",
+            WARNING,
+            "submission",
+            "The description's first line alone has 15 words or more.",
+        ),
         ("literature", WARNING, "submission", "At least one literature reference (bp:PublicationXref)."),
         ("empty-biopax-id", WARNING, "submission", "No literature reference with an empty bp:ID."),
+        (
+            "literature-database",
+            WARNING,
+            "submission",
+            "Every literature reference is a PubMed, DOI or ISBN one, which WikiPathways can format.",
+        ),
         ("annotated-nodes", WARNING, "submission", "More than 90% of DataNodes have a database and ID."),
         ("xref-database", WARNING, "submission", "Every Xref Database is a data source BridgeDb knows."),
         (
@@ -87,9 +121,14 @@ _COMMENT, _GRAPHICS, _BIOPAX, _BIOPAX_REF = (_G + t for t in ("Comment", "Graphi
 _XREF, _DATA_NODE, _GROUP, _STATE = (_G + t for t in ("Xref", "DataNode", "Group", "State"))
 _INTERACTION, _POINT = _G + "Interaction", _G + "Point"
 _LINES = {_INTERACTION, _G + "GraphicalLine"}
-_PUBLICATION, _PUBLICATION_ID = _BP + "PublicationXref", _BP + "ID"
+_PUBLICATION, _PUBLICATION_ID, _PUBLICATION_DB = _BP + "PublicationXref", _BP + "ID", _BP + "DB"
+#: The literature databases WikiPathways' pipeline formats citations for (compared case-insensitively).
+FORMATTED_LITERATURE = ("PubMed", "DOI", "ISBN")
 _DESCRIPTION_SOURCE = "WikiPathways-description"
 _MIN_TITLE, _MIN_WORDS, _MIN_ANNOTATED = 10, 15, 0.9
+_FORMATTED = {name.casefold() for name in FORMATTED_LITERATURE}
+#: What a new pathway's Version looks like; the editors give it its WP id.
+NEW_PATHWAY_VERSION = "WP0_r<YYYYMMDDHHMMSS>"
 _BOARD_SLACK = 1.0  # pixels: PathVisio rounds board sizes, so a node touching the edge is fine
 _OVERLAP_SHARE = 0.5  # a DataNode "covers" another when it hides more than half of the smaller one
 Box = tuple[float, float, float, float, etree._Element]  # left, top, right, bottom, the DataNode
@@ -283,11 +322,21 @@ def _check_metadata(
     for attribute, rule in (("Organism", "organism"), ("Author", "author")):
         if not (root.get(attribute) or "").strip():
             report.add(rule, f"the Pathway has no {attribute}; set it in the pathway's properties", root)
+    _check_pipeline_metadata(root, report)
     # Split off at most _MIN_WORDS words: the count is exact below _MIN_WORDS, the only case it is shown.
     words = len(" ".join(scan.descriptions).split(maxsplit=_MIN_WORDS))
     if words < _MIN_WORDS:
         found = f"has {words} words" if words else "is missing"
         report.add("description", f"the description {found}; write at least {_MIN_WORDS} words", root)
+    else:
+        first = len(scan.descriptions[0].split("\n", 1)[0].split(maxsplit=_MIN_WORDS))
+        if first < _MIN_WORDS:
+            report.add(
+                "description-first-line",
+                f"the description's first line has {first} words; WikiPathways' pull-request check counts "
+                f"that line only: put {_MIN_WORDS} or more words before the first line break",
+                root,
+            )
     if scan.board is None:
         report.add(
             "board-size", "no <Graphics BoardWidth=.. BoardHeight=..> in the Pathway; viewers need it", root
@@ -301,15 +350,49 @@ def _check_metadata(
         report.add("annotated-nodes", f"only {share} have a database identifier; aim for more than 90%", root)
 
 
+def _check_pipeline_metadata(root: etree._Element, report: Report) -> None:
+    """Version and Author as WikiPathways' metadata and authors jobs read them."""
+    version = root.get("Version")
+    if version is None or "_" not in version:
+        found = "has no Version" if version is None else f"has Version {version!r}, without '_'"
+        report.add(
+            "version",
+            f"the Pathway {found}: WikiPathways' metadata job splits it on '_' and crashes; "
+            f'a new pathway takes Version="{NEW_PATHWAY_VERSION}"',
+            root,
+        )
+    author = (root.get("Author") or "").strip()
+    if author and not parse_authors(author):
+        found = "names no one" if parse_authors(author) == () else f"is not written as [{author}]"
+        report.add(
+            "author-list",
+            f"Author {author!r} {found}: WikiPathways' authors job reads the user names between [ and ], "
+            "separated by commas",
+            root,
+        )
+
+
 def _check_literature(root: etree._Element, scan: _Scan, report: Report) -> None:
     if not scan.publications:
         report.add("literature", "no literature reference; cite at least one (PubMed, DOI, ...)", root)
     for publication in scan.publications:
         identifier = _first_child(publication, _PUBLICATION_ID)
-        if identifier is None or not (identifier.text or "").strip():
+        ident = (identifier.text or "").strip() if identifier is not None else ""
+        if not ident:
             report.add(
                 "empty-biopax-id",
                 "a literature reference has an empty ID; fill it in or drop it",
+                publication,
+            )
+            continue
+        database = _first_child(publication, _PUBLICATION_DB)
+        name = (database.text or "").strip() if database is not None else ""
+        if name.casefold() not in _FORMATTED:
+            what = f"is a {name} reference" if name else "names no database (bp:DB)"
+            report.add(
+                "literature-database",
+                f"literature reference {ident!r} {what}: WikiPathways formats citations "
+                f"for {', '.join(FORMATTED_LITERATURE)} only; cite the PubMed id or DOI",
                 publication,
             )
     citations = {publication.get(_RDF_ID) for publication in scan.publications}

@@ -50,6 +50,15 @@ _G = "{" + GPML_NS + "}"
 _PATHWAY = _G + "Pathway"
 _DECLARATION = re.compile(rb"\A(?:\xef\xbb\xbf)?<\?xml\s[^>]*\?>")
 _ENCODING = re.compile(rb"""encoding\s*=\s*["']([^"']*)["']""")
+_BOM = b"\xef\xbb\xbf"
+#: The declaration as gpml2pvjson finds it (its own pattern, case-insensitive); it writes nothing otherwise.
+_READABLE_DECLARATION = re.compile(rb"""<\?xml version=["']1.0["'] encoding=["']UTF-8["']\?>""", re.I)
+#: The first line holding '<Pathway ', as the pipeline's sed finds it.
+_START_TAG_LINE = re.compile(rb"^[^\n]*<Pathway [^\n]*", re.M)
+#: A whole start tag ending the line with Organism as its last attribute.
+_ORGANISM_LAST = re.compile(
+    rb"""<Pathway(?:\s+[^\s=>]+\s*=\s*(?:"[^"]*"|'[^']*'))*?\s+Organism="[^"]*">\r?$"""
+)
 _DUPLICATE_ID = re.compile(r"attribute 'GraphId': '([^']*)' is not a valid value of the atomic type 'xs:ID'")
 _NCNAME = re.compile(r"[^\W\d][\w.\-]*")
 _THREAD = threading.local()
@@ -99,8 +108,8 @@ def validate_tree(
         return report.findings
     submission = rules in ("submission", "all")
     if submission:
-        if raw is not None:
-            _check_declaration(raw, report)
+        if raw is not None and _check_declaration(raw, report) and root.get("Organism") is not None:
+            _check_start_tag(raw, report)  # a missing Organism is the organism rule's finding
         check_submission(root, report)
     if rules in ("schema", "all"):
         _check_schema(tree, report, duplicates_reported=submission)
@@ -213,19 +222,62 @@ def _check_version(root: etree._Element, report: Report) -> bool:
     return False
 
 
-def _check_declaration(raw: bytes, report: Report) -> None:
+def _check_declaration(raw: bytes, report: Report) -> bool:
+    """The encoding and declaration rules; False when the bytes are not ASCII-compatible (UTF-16)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         report.add("encoding", "the file is UTF-16; save it as UTF-8", line=1)
-        return
+        return False
     declaration = _DECLARATION.match(raw)
     encoding = _ENCODING.search(declaration.group()) if declaration else None
-    if encoding is None:
-        missing = "no XML declaration" if declaration is None else "the XML declaration names no encoding"
-        report.add("xml-declaration", f'{missing}; start with <?xml version="1.0" encoding="UTF-8"?>', line=1)
+    if encoding is not None:
+        declared = encoding.group(1).decode("ascii", "replace")
+        if declared.upper() not in ("UTF-8", "UTF8"):
+            report.add("encoding", f"declared encoding is {declared!r}; save the file as UTF-8", line=1)
+            return True
+    if declaration is not None and _READABLE_DECLARATION.fullmatch(declaration.group().lstrip(_BOM)):
+        return True
+    if declaration is None:
+        found = "no XML declaration"
+    elif encoding is None:
+        found = "the XML declaration names no encoding"
+    else:
+        found = (
+            f"the XML declaration {declaration.group().lstrip(_BOM).decode('utf-8', 'replace')!r} is not in"
+        )
+        found += " the one form gpml2pvjson reads"
+    report.add(
+        "xml-declaration",
+        f"{found}: gpml2pvjson, WikiPathways' renderer, writes nothing for this file; start it with "
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        line=1,
+    )
+    return True
+
+
+def _check_start_tag(raw: bytes, report: Report) -> None:
+    """The ``<Pathway ...>`` line as WikiPathways' pipeline reads it: with sed, taking everything after
+    ``Organism=`` on the first line holding ``<Pathway `` (quotes and '>' dropped) as the organism."""
+    found = _START_TAG_LINE.search(raw)
+    if found is None:
+        report.add(
+            "organism-last",
+            "no line holds '<Pathway ' with its attributes: WikiPathways' pipeline reads the organism from "
+            "that line; write the start tag on one line, Organism last",
+            line=1,
+        )
         return
-    declared = encoding.group(1).decode("ascii", "replace")
-    if declared.upper() not in ("UTF-8", "UTF8"):
-        report.add("encoding", f"declared encoding is {declared!r}; save the file as UTF-8", line=1)
+    line = found.group()
+    if _ORGANISM_LAST.search(line):
+        return
+    read = line.rpartition(b"Organism=")[2] if b"Organism=" in line else b""
+    organism = read.translate(None, b'">\r').decode("utf-8", "replace")
+    report.add(
+        "organism-last",
+        f"Organism is not the last attribute of a one-line <Pathway> start tag: WikiPathways' pipeline "
+        f"reads the organism as {organism[:80]!r}, finds no gene database for it and maps no identifiers; "
+        "put Organism last",
+        line=raw.count(b"\n", 0, found.start()) + 1,
+    )
 
 
 def _check_schema(tree: etree._ElementTree, report: Report, duplicates_reported: bool) -> None:
