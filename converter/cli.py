@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +18,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
+from .defaults import DEFAULT_AUTHOR
 
 __all__ = ["app", "main"]
 
@@ -56,18 +56,42 @@ def _usage(message: str) -> typer.Exit:
 
 
 def _last_modified(date: str) -> str:
-    """``--date`` (YYYYMMDD or YYYY-MM-DD), else SOURCE_DATE_EPOCH, else "" (the library takes today)."""
+    """``--date``, else SOURCE_DATE_EPOCH, else "" (the library takes now), as ``YYYYMMDDHHMMSS``."""
+    from .draft import parse_date, timestamp
+
     if date:
-        digits = date.replace("-", "")
-        if not re.fullmatch(r"\d{8}", digits):
-            raise _usage(f"--date {date!r}: expected YYYY-MM-DD or YYYYMMDD")
-        return digits
+        try:
+            return parse_date(date)
+        except ValueError as exc:
+            raise _usage(f"--date {exc}") from None
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     if epoch:
         if not epoch.isdigit():
             raise _usage(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds")
-        return time.strftime("%Y%m%d", time.gmtime(int(epoch)))
+        return timestamp(int(epoch))
     return ""
+
+
+def _authors(given: list[str]) -> tuple[str, ...]:
+    """``--author`` values, each possibly a comma-separated list, as one tuple of checked user names."""
+    from .draft import check_author
+
+    names = tuple(name.strip() for value in given for name in value.split(","))
+    try:
+        return tuple(check_author(name) for name in dict.fromkeys(names))
+    except ValueError as exc:
+        raise _usage(f"--author: {exc}") from None
+
+
+_AUTHOR_HELP = (
+    "WikiPathways user name of the curator (repeat, or separate by commas, for several). It must be "
+    "listed in scripts/author_list.csv of wikipathways/wikipathways-database, or WikiPathways' "
+    "pull-request checks fail."
+)
+_DATE_HELP = (
+    "Last-Modified, and the revision in Version: YYYY-MM-DD, YYYYMMDD or YYYYMMDDHHMMSS, UTC "
+    "(default: SOURCE_DATE_EPOCH, else now)."
+)
 
 
 def iter_records(paths: list[Path]) -> Iterator[Path]:
@@ -89,10 +113,8 @@ def convert(
     chemicals: Annotated[Path | None, typer.Option(help="Chemicals table for a single record.")] = None,
     diseases: Annotated[Path | None, typer.Option(help="Diseases table for a single record.")] = None,
     organism: Annotated[str, typer.Option(help="Organism of the drafts, e.g. 'Mus musculus'.")] = "",
-    author: Annotated[str, typer.Option(help="Author attribute of the drafts.")] = "PFOCR",
-    date: Annotated[
-        str, typer.Option(help="Last-Modified date (default: SOURCE_DATE_EPOCH, else today).")
-    ] = "",
+    author: Annotated[list[str], typer.Option(help=_AUTHOR_HELP)] = [DEFAULT_AUTHOR],  # noqa: B006
+    date: Annotated[str, typer.Option(help=_DATE_HELP)] = "",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not list unmapped words.")] = False,
 ) -> None:
     """Convert figure records (with their gene, chemical and disease tables) into draft GPML pathways."""
@@ -109,7 +131,7 @@ def convert(
             raise _usage(f"{table}: no such file")
     if not paths:
         raise _usage("no records found")
-    options = ConvertOptions(organism, DraftOptions(author, _last_modified(date)))
+    options = ConvertOptions(organism, DraftOptions(_authors(author), _last_modified(date)))
     failed = 0
     for path in paths:
         try:
@@ -131,6 +153,8 @@ def convert(
         if not quiet:
             for item in result.unmapped:
                 typer.echo(f"  unmapped {item.kind} {item.word!r}: {item.reason}")
+            for warning in result.warnings:
+                typer.echo(f"  warning {warning.rule}: {warning.message}")
     if failed:
         raise typer.Exit(1)
 
@@ -181,10 +205,8 @@ def batch(
     outdir: Annotated[Path, typer.Option("-o", "--outdir", help="Folder for drafts, ledger and reports.")],
     workers: Annotated[int, typer.Option(min=0, help="Worker processes (0: one per core).")] = 0,
     organism: Annotated[str, typer.Option(help="Organism of every draft.")] = "",
-    author: Annotated[str, typer.Option(help="Author attribute of the drafts.")] = "PFOCR",
-    date: Annotated[
-        str, typer.Option(help="Last-Modified date (default: SOURCE_DATE_EPOCH, else today).")
-    ] = "",
+    author: Annotated[list[str], typer.Option(help=_AUTHOR_HELP)] = [DEFAULT_AUTHOR],  # noqa: B006
+    date: Annotated[str, typer.Option(help=_DATE_HELP)] = "",
     resume: Annotated[
         bool, typer.Option(help="Skip records whose input, options and output are unchanged.")
     ] = False,
@@ -199,7 +221,7 @@ def batch(
 
     if source != "-" and not Path(source).exists():
         raise _usage(f"{source}: no such file or folder")
-    options = ConvertOptions(organism, DraftOptions(author, _last_modified(date)))
+    options = ConvertOptions(organism, DraftOptions(_authors(author), _last_modified(date)))
     try:
         paths = [str(p) for p in iter_sources(source, sys.stdin)]
     except (OSError, UnicodeDecodeError) as exc:
@@ -276,6 +298,14 @@ def push(
         bool, typer.Option("--yes", help="Do not ask before pushing more than a few drafts.")
     ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the requests; send nothing.")] = False,
+    allow_new_author: Annotated[
+        bool,
+        typer.Option(
+            "--allow-new-author",
+            help="Push drafts whose authors are not yet in the target's scripts/author_list.csv "
+            "(a new contributor who adds themself there in a pull request of its own).",
+        ),
+    ] = False,
     api_url: Annotated[str, typer.Option(help="GitHub API base URL (GitHub Enterprise, tests).")] = (
         "https://api.github.com"
     ),
@@ -290,7 +320,16 @@ def push(
     drafts = find_drafts(paths)
     if not drafts:
         raise _usage("no drafts (.gpml) found")
-    options = PushOptions(repo, base, not no_fork, path_template, api_url, dry_run, max_prs=max_prs)
+    options = PushOptions(
+        repo,
+        base,
+        not no_fork,
+        path_template,
+        api_url,
+        dry_run,
+        max_prs=max_prs,
+        allow_new_author=allow_new_author,
+    )
     if dry_run:
         typer.echo("dry run: nothing is sent; assumes your fork exists and nothing was pushed yet", err=True)
     elif len(drafts) > FEW_DRAFTS and not yes:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
+from .defaults import DEFAULT_AUTHOR
 from .layout import Section, arrange
 from .mapping import RecordMapping, Term, Unmapped
 from .model import Citation, DataNode, Group, Label, Pathway
@@ -14,16 +15,23 @@ from .records import FigureRecord
 
 __all__ = [
     "DEFAULT_AUTHOR",
+    "NEW_PATHWAY_ID",
     "DraftOptions",
     "build_pathway",
+    "check_author",
+    "citation_of",
     "description_of",
     "figure_url",
     "name_of",
+    "parse_date",
     "pfocr_url",
+    "timestamp",
 ]
 
-DEFAULT_AUTHOR = "PFOCR"
-DATA_SOURCE = "Pathway Figure OCR"
+#: Live pathways all say WikiPathways, and a merged draft is a WikiPathways pathway; nothing reads it.
+DATA_SOURCE = "WikiPathways"
+#: A new pathway has no WP id until WikiPathways' editors assign one: its Version is ``WP0_r<timestamp>``.
+NEW_PATHWAY_ID = "WP0"
 PFOCR_FIGURE_URL = "https://pfocr.wikipathways.org/figures/{}.html"
 PMC_URL = "https://www.ncbi.nlm.nih.gov"
 DOI_URL = "https://doi.org/{}"
@@ -33,12 +41,64 @@ NODE_TYPES = {"gene": "GeneProduct", "chemical": "Metabolite"}
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.-]")
 
 
+_TIMESTAMP = re.compile(r"\d{14}")
+#: Accepted dates: each strptime format with the exact shape it must have (strptime alone takes 2024111).
+_DATE_FORMATS = {
+    r"\d{4}-\d{2}-\d{2}": "%Y-%m-%d",
+    r"\d{8}": "%Y%m%d",
+    r"\d{14}": "%Y%m%d%H%M%S",
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}": "%Y-%m-%dT%H:%M:%S",
+}
+_AUTHOR_UNSAFE = re.compile(r'[\[\],"<>&\n\r\t]')
+
+
 @dataclass(frozen=True)
 class DraftOptions:
-    """Choices that are not in the record. ``last_modified`` is ``YYYYMMDD``; empty means today (UTC)."""
+    """Choices that are not in the record.
 
-    author: str = DEFAULT_AUTHOR
+    ``authors``: WikiPathways user names (each must be in the WikiPathways repository's
+    ``scripts/author_list.csv`` for its pull-request checks to pass). ``last_modified``: ``YYYYMMDDHHMMSS``
+    (UTC); empty means now.
+    """
+
+    authors: tuple[str, ...] = (DEFAULT_AUTHOR,)
     last_modified: str = ""
+
+    def __post_init__(self) -> None:
+        if self.last_modified and not _TIMESTAMP.fullmatch(self.last_modified):
+            raise ValueError(f"last_modified must be YYYYMMDDHHMMSS; got {self.last_modified!r}")
+        for author in self.authors:
+            check_author(author)
+
+
+def check_author(name: str) -> str:
+    """A WikiPathways user name as it can stand in ``Author="[a, b]"``; ValueError naming the problem."""
+    if not name.strip():
+        raise ValueError("an author name is empty")
+    if name != name.strip() or _AUTHOR_UNSAFE.search(name):
+        raise ValueError(f'author {name!r}: a user name cannot hold [ ] , " < > & or surrounding spaces')
+    return name
+
+
+def parse_date(text: str) -> str:
+    """``YYYY-MM-DD``, ``YYYYMMDD``, ``YYYYMMDDHHMMSS`` or ``YYYY-MM-DDTHH:MM:SS`` as ``YYYYMMDDHHMMSS``.
+
+    Raises ValueError for anything else, and for impossible dates such as 2024-13-45.
+    """
+    text = text.strip()
+    form = next((form for shape, form in _DATE_FORMATS.items() if re.fullmatch(shape, text)), None)
+    if form is None:
+        raise ValueError(f"{text!r} is not a date: expected YYYY-MM-DD, YYYYMMDD or YYYYMMDDHHMMSS")
+    try:
+        return datetime.strptime(text, form).strftime("%Y%m%d%H%M%S")
+    except ValueError:
+        raise ValueError(f"{text!r} is not a calendar date (month 1-12, a day the month has)") from None
+
+
+def timestamp(seconds: float | None = None) -> str:
+    """``YYYYMMDDHHMMSS`` in UTC for seconds since the epoch (default: now)."""
+    moment = datetime.now(timezone.utc) if seconds is None else datetime.fromtimestamp(seconds, timezone.utc)
+    return moment.strftime("%Y%m%d%H%M%S")
 
 
 def pfocr_url(figid: str) -> str:
@@ -82,21 +142,24 @@ def description_of(record: FigureRecord) -> str:
         "This is a machine-made draft: genes and other terms come from the figure's text, laid out on a "
         "grid rather than as in the figure, and need a curator's review against the original."
     )
-    return f"{caption}\n\n{text}" if caption else text
+    if not caption:
+        return text
+    # WikiPathways' pull-request check counts the words of the description's first line only.
+    if len(caption.split(maxsplit=MIN_DESCRIPTION_WORDS)) >= MIN_DESCRIPTION_WORDS:
+        return f"{caption}\n\n{text}"
+    return f"{caption} {text}"
 
 
-def _citation(record: FigureRecord) -> tuple[Citation, ...]:
+def citation_of(record: FigureRecord) -> Citation | None:
+    """The paper as a literature reference: by DOI, which WikiPathways can format, else by PMCID, which it
+    cannot (its pipeline formats PubMed, DOI and ISBN references only); None without either."""
     authors: tuple[str, ...] = ()
     if ", et al" in record.reftext:
         authors = (record.reftext.split(",", 1)[0].strip(),)
     database, ident = ("DOI", record.doi) if record.doi else ("PMC", record.pmcid)
     if not ident:
-        return ()
-    return (Citation("paper", database, ident, record.paper_title, record.journal, record.year, authors),)
-
-
-def _today() -> str:
-    return time.strftime("%Y%m%d", time.gmtime())
+        return None
+    return Citation("paper", database, ident, record.paper_title, record.journal, record.year, authors)
 
 
 class _Ids:
@@ -189,12 +252,14 @@ def build_pathway(
     diseases = tuple(
         (t.label, t.xref.id, "Disease") for t in mapping.diseases if t.xref and t.xref.id.startswith("DOID:")
     )
+    last_modified = options.last_modified or timestamp()
     return Pathway(
         name=name,
         organism=mapping.organism,
-        author=options.author or DEFAULT_AUTHOR,
+        authors=options.authors or (DEFAULT_AUTHOR,),
         data_source=DATA_SOURCE,
-        last_modified=options.last_modified or _today(),
+        version=f"{NEW_PATHWAY_ID}_r{last_modified}",
+        last_modified=last_modified,
         description=description_of(record),
         comments=comments,
         board_width=page.width,
@@ -202,7 +267,7 @@ def build_pathway(
         nodes=tuple(nodes),
         labels=tuple(labels),
         groups=tuple(families),
-        citations=_citation(record),
+        citations=(citation,) if (citation := citation_of(record)) else (),
         ontology_terms=diseases,
     )
 

@@ -21,7 +21,9 @@ __all__ = [
     "KNOWN_NAMESPACES",
     "MAX_GPML_BYTES",
     "RDF_NS",
+    "format_authors",
     "open_atomic",
+    "parse_authors",
     "parse_gpml",
     "to_gpml",
     "write_bytes_atomic",
@@ -210,11 +212,27 @@ def _biopax(pathway: Pathway) -> list[str]:
     return lines
 
 
+def format_authors(authors: Iterable[str]) -> str:
+    """The ``Author`` attribute as WikiPathways writes it: ``[a, b]``. Example: ``[Khanspers, Egonw]``."""
+    return f"[{', '.join(authors)}]"
+
+
+def parse_authors(value: str) -> tuple[str, ...] | None:
+    """The names in an ``Author`` attribute written as ``[a, b]``; None when it is not bracketed."""
+    text = value.strip()
+    if not (text.startswith("[") and text.endswith("]")):
+        return None
+    return tuple(name.strip() for name in text[1:-1].split(",") if name.strip())
+
+
 def _pathway_lines(pathway: Pathway) -> list[str]:
-    pairs = [("Name", pathway.name), ("Organism", pathway.organism)]
+    # The attribute order of live WikiPathways files, on one line with Organism last: WikiPathways'
+    # pipeline cuts the organism out of this line with sed, taking everything after 'Organism='.
     optional = [("Data-Source", pathway.data_source), ("Version", pathway.version)]
-    optional += [("Author", pathway.author), ("Last-Modified", pathway.last_modified)]
-    lines = [f'<Pathway xmlns="{GPML_NS}"{_attrs(pairs + [(k, v) for k, v in optional if v])}>']
+    optional += [("Author", format_authors(pathway.authors) if pathway.authors else "")]
+    optional += [("Last-Modified", pathway.last_modified)]
+    pairs = [("Name", pathway.name), *[(k, v) for k, v in optional if v], ("Organism", pathway.organism)]
+    lines = [f'<Pathway xmlns="{GPML_NS}"{_attrs(pairs)}>']
     comments = [("WikiPathways-description", pathway.description)] if pathway.description else []
     for source, text in [*comments, *pathway.comments]:
         lines.append(f'  <Comment Source="{_attr(source)}">{_text(text)}</Comment>')

@@ -116,11 +116,15 @@ class Citation:
 
 @dataclass(frozen=True)
 class Pathway:
-    """A whole pathway: metadata, nodes, labels and references."""
+    """A whole pathway: metadata, nodes, labels and references.
+
+    ``authors`` are WikiPathways user names; ``version`` is ``WP<id>_r<revision>`` (``WP0_r…`` for a new
+    pathway); ``last_modified`` is ``YYYYMMDDHHMMSS``.
+    """
 
     name: str
     organism: str
-    author: str = ""
+    authors: tuple[str, ...] = ()
     data_source: str = ""
     version: str = ""
     last_modified: str = ""

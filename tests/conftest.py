@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from converter.pipeline import Conversion, ConvertOptions, convert_record
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 PFOCR = SHARED / "corpora" / "pfocr"
@@ -43,3 +45,16 @@ def wikipathways_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def wikipathways_files(wikipathways_dir: Path) -> list[Path]:
     """Every live pathway file, sorted."""
     return sorted(wikipathways_dir.glob("WP*/WP*.gpml"))
+
+
+@pytest.fixture(scope="session")
+def conversions(pfocr_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[Path, Conversion]:
+    """Every record of the shared corpus (``_figures/`` and ``legacy/``) converted once, with default options:
+    record path → what became of it."""
+    out = tmp_path_factory.mktemp("drafts")
+    records = sorted(pfocr_dir.glob("_figures/*.md")) + sorted(pfocr_dir.glob("legacy/*.md"))
+    converted = {}
+    for path in records:
+        folder = out / path.parent.name  # legacy/ and _figures/ share figids
+        converted[path] = convert_record(path, folder, ConvertOptions())
+    return converted

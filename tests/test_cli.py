@@ -152,6 +152,31 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert _run("validate", str(tmp_path), "--rules", "nonsense")[0] == 2
 
 
+def test_authors_and_date_reach_the_start_tag(tmp_path: Path) -> None:
+    sample = str(SAMPLES / "PMC10796104__AD-15-1-186-g1.md")
+    authors = ("--author", "Egonw, Khanspers", "--author", "DeSl")
+    code, _, _ = _run("convert", sample, "-o", str(tmp_path), *authors, "--date", "2024-02-29")
+    assert code == 0
+    start = (tmp_path / "PMC10796104__AD-15-1-186-g1.gpml").read_text().split("\n")[1]
+    assert (
+        ' Version="WP0_r20240229000000" Author="[Egonw, Khanspers, DeSl]" Last-Modified="20240229000000"'
+        in start
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [("--date", "2024-13-45", "not a calendar date"), ("--date", "2023-02-29", "not a calendar date"),
+     ("--author", "a]b", "user name"), ("--author", " , ", "empty")],
+)  # fmt: skip
+def test_impossible_dates_and_authors_are_usage_errors(
+    tmp_path: Path, option: str, value: str, said: str
+) -> None:
+    code, _, err = _run("convert", str(SAMPLES), "-o", str(tmp_path), option, value)
+    assert code == 2 and said in err and "\n" not in err.strip()
+    assert not list(tmp_path.glob("*.gpml"))
+
+
 def test_source_date_epoch_makes_output_reproducible(tmp_path: Path) -> None:
     env = {"SOURCE_DATE_EPOCH": "1700000000"}
     sample = str(SAMPLES / "PMC10796104__AD-15-1-186-g1.md")
@@ -159,7 +184,7 @@ def test_source_date_epoch_makes_output_reproducible(tmp_path: Path) -> None:
     runner.invoke(app, ["convert", sample, "-o", str(tmp_path / "b")], env=env)
     a = (tmp_path / "a" / "PMC10796104__AD-15-1-186-g1.gpml").read_bytes()
     assert a == (tmp_path / "b" / "PMC10796104__AD-15-1-186-g1.gpml").read_bytes()
-    assert b'Last-Modified="20231114"' in a
+    assert b' Version="WP0_r20231114221320" Author="[PFOCR]" Last-Modified="20231114221320" Organism=' in a
 
 
 def test_validate_command(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from converter.gpml import GPML_NS
-from converter.pipeline import ConvertOptions, convert_record
+from converter.pipeline import Conversion
 from converter.records import read_record
 from converter.validate import has_errors, validate
 
@@ -22,19 +22,10 @@ XSD = etree.XMLSchema(etree.parse(str(REPO / "schemas" / "GPML2013a.xsd")))
 GPML2PVJSON = REPO / "tests" / "node" / "node_modules" / ".bin" / "gpml2pvjson"
 
 
-def _records(pfocr_dir: Path) -> list[Path]:
-    return sorted(pfocr_dir.glob("_figures/*.md")) + sorted(pfocr_dir.glob("legacy/*.md"))
-
-
 @pytest.fixture(scope="module")
-def drafts(pfocr_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[Path, Path]:
-    """Every corpus record converted once: record path → draft path."""
-    out = tmp_path_factory.mktemp("drafts")
-    converted = {}
-    for path in _records(pfocr_dir):
-        folder = out / path.parent.name  # legacy/ and _figures/ share figids
-        converted[path] = convert_record(path, folder, ConvertOptions()).output
-    return converted
+def drafts(conversions: dict[Path, Conversion]) -> dict[Path, Path]:
+    """Record path → draft path."""
+    return {record: conversion.output for record, conversion in conversions.items()}
 
 
 def test_every_record_gives_a_valid_draft(drafts: dict[Path, Path]) -> None:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
 
-from converter.draft import DraftOptions, build_pathway, description_of, name_of
+from converter.draft import DraftOptions, build_pathway, description_of, name_of, parse_date
 from converter.gpml import GPML_NS, parse_gpml, to_gpml, write_gpml
 from converter.mapping import RecordMapping, Term, Unmapped
 from converter.model import Box, DataNode, Pathway, Xref
 from converter.records import FigureRecord
+from converter.validate import validate
 
 from .conftest import REPO
 
@@ -46,7 +49,7 @@ MAPPING = RecordMapping(
     ),
     unmapped=(Unmapped("Ca2+", "keyword", "not a gene symbol for Homo sapiens"),),
 )
-OPTIONS = DraftOptions(author="Tester", last_modified="20240101")
+OPTIONS = DraftOptions(authors=("Tester",), last_modified="20240101000000")
 
 
 def _tree(record: FigureRecord = RECORD, mapping: RecordMapping = MAPPING) -> etree._ElementTree:
@@ -56,6 +59,57 @@ def _tree(record: FigureRecord = RECORD, mapping: RecordMapping = MAPPING) -> et
 def test_short_caption_still_gives_a_fifteen_word_description() -> None:
     assert len(description_of(RECORD).split()) >= 15
     assert description_of(RECORD).startswith("Graphical abstract.")
+
+
+@pytest.mark.parametrize("caption", ["Graphical abstract.", "", "One two three four five six seven."])
+def test_the_first_description_line_has_fifteen_words(caption: str) -> None:
+    """WikiPathways' pull-request check counts the first line only: a short caption shares it."""
+    description = description_of(replace(RECORD, caption=caption))
+    assert len(description.split("\n")[0].split()) >= 15
+    findings = validate(to_gpml(build_pathway(replace(RECORD, caption=caption), MAPPING, OPTIONS)))
+    assert not {f.rule for f in findings} & {"description", "description-first-line"}
+
+
+def test_a_long_caption_keeps_its_own_paragraph() -> None:
+    caption = " ".join(f"word{i}" for i in range(20)) + "."
+    assert description_of(replace(RECORD, caption=caption)).split("\n\n")[0] == caption
+
+
+def test_metadata_as_wikipathways_reads_it() -> None:
+    pathway = build_pathway(RECORD, MAPPING, DraftOptions(("Egonw", "Khanspers"), "20240102030405"))
+    assert (pathway.version, pathway.last_modified) == ("WP0_r20240102030405", "20240102030405")
+    start = to_gpml(pathway).split(b"\n")[1]
+    assert start.endswith(
+        b' Author="[Egonw, Khanspers]" Last-Modified="20240102030405" Organism="Homo sapiens">'
+    )
+    assert re.fullmatch(r"WP0_r\d{14}", build_pathway(RECORD, MAPPING).version)  # now, when no date is given
+
+
+@pytest.mark.parametrize(
+    ("given", "wanted"),
+    [
+        ("2024-01-02", "20240102000000"),
+        ("20240102", "20240102000000"),
+        ("20240102030405", "20240102030405"),
+        ("2024-01-02T03:04:05", "20240102030405"),
+    ],
+)
+def test_dates_become_fourteen_digits(given: str, wanted: str) -> None:
+    assert parse_date(given) == wanted
+
+
+@pytest.mark.parametrize("given", ["2024-13-45", "20240230", "2024111", "soon", "2024-1-2", ""])
+def test_impossible_dates_are_refused(given: str) -> None:
+    with pytest.raises(ValueError, match="date"):
+        parse_date(given)
+
+
+@pytest.mark.parametrize(
+    "options", [{"last_modified": "20240101"}, {"authors": ("a, b",)}, {"authors": ("",)}]
+)
+def test_options_that_would_write_a_bad_start_tag_are_refused(options: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        DraftOptions(**options)
 
 
 def test_name_prefers_a_long_enough_title() -> None:
@@ -69,8 +123,9 @@ def test_draft_is_schema_valid_and_complete() -> None:
     tree = _tree()
     assert XSD.validate(tree), XSD.error_log
     root = tree.getroot()
-    assert root.get("Organism") == "Homo sapiens" and root.get("Author") == "Tester"
-    assert root.get("Last-Modified") == "20240101"
+    assert root.get("Organism") == "Homo sapiens" and root.get("Author") == "[Tester]"
+    assert root.get("Last-Modified") == "20240101000000" and root.get("Version") == "WP0_r20240101000000"
+    assert root.get("Data-Source") == "WikiPathways"
     assert root.find("g:Graphics", NS) is not None and root.find("g:InfoBox", NS) is not None
     xrefs = {(x.get("Database"), x.get("ID")) for x in root.iterfind("g:DataNode/g:Xref", NS)}
     assert xrefs == {
