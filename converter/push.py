@@ -30,13 +30,14 @@ from urllib.parse import quote
 from lxml import etree
 
 from . import __version__
-from .errors import PushError
+from .errors import PushError, SchemaError
 from .github import SCOPES_HINT, AuthError, GitHub, GitHubError, UnavailableError, offline_answers
-from .gpml import BIOPAX_NS, GPML_NS, parse_gpml
+from .gpml import BIOPAX_NS, GPML_NS, parse_authors, parse_gpml
 from .pipeline import LEDGER_NAME
 from .validate import validate
 
 __all__ = [
+    "AUTHOR_LIST",
     "DEFAULT_API",
     "DEFAULT_PATH_TEMPLATE",
     "DEFAULT_REPO",
@@ -45,7 +46,9 @@ __all__ = [
     "PushOptions",
     "PushResult",
     "branch_name",
+    "draft_authors",
     "find_drafts",
+    "known_authors",
     "pull_request_text",
     "push_drafts",
     "token_from_env",
@@ -56,6 +59,8 @@ log = logging.getLogger(__name__)
 DEFAULT_REPO = "wikipathways/wikipathways-database"
 DEFAULT_API = "https://api.github.com"
 DEFAULT_PATH_TEMPLATE = "pathways/{figid}/{figid}.gpml"
+#: Where WikiPathways lists the user names its pull-request checks accept as authors.
+AUTHOR_LIST = "scripts/author_list.csv"
 NO_TOKEN = f"no GitHub token: set GITHUB_TOKEN (or GH_TOKEN); {SCOPES_HINT}"
 #: The checklist WikiPathways' pull-request workflow gives its reviewers, plus what a PFOCR draft needs.
 REVIEWER_CHECKLIST = (
@@ -79,7 +84,8 @@ _LEDGER_TABLE = (
 @dataclass(frozen=True)
 class PushOptions:
     """Where and how to push. ``pause``: seconds between content-creating requests; ``max_wait``: the
-    longest rate-limit wait accepted; ``max_prs``: new pull requests per run (``None``: no cap)."""
+    longest rate-limit wait accepted; ``max_prs``: new pull requests per run (``None``: no cap);
+    ``allow_new_author``: push drafts whose authors ``scripts/author_list.csv`` does not list yet."""
 
     repo: str = DEFAULT_REPO
     base: str = "main"
@@ -93,6 +99,7 @@ class PushOptions:
     max_wait: float = 900.0
     fork_timeout: float = 300.0
     max_prs: int | None = 5
+    allow_new_author: bool = False
 
 
 @dataclass(frozen=True)
@@ -236,7 +243,14 @@ def push_drafts(
 
 
 def _run(drafts: list[Path], client: GitHub, options: PushOptions) -> Iterator[PushResult]:
-    target = functools.cache(lambda: _setup_or_error(client, options))  # asked once, when first needed
+    def setup() -> _Target | GitHubError:
+        # The authors of all drafts are checked before the first one is sent: no pull request is opened
+        # when any names an author WikiPathways' checks would fail on.
+        if not options.allow_new_author:
+            _check_authors(drafts, client, options)
+        return _setup_or_error(client, options)
+
+    target = functools.cache(setup)  # asked once, when the first draft needs it
     opened = 0
     try:
         for path in drafts:
@@ -249,6 +263,52 @@ def _run(drafts: list[Path], client: GitHub, options: PushOptions) -> Iterator[P
             yield result
     finally:
         client.close()
+
+
+def known_authors(client: GitHub, repo: str, base: str) -> frozenset[str] | None:
+    """The user names listed in ``repo``'s ``scripts/author_list.csv`` on ``base`` (one request), None when
+    the repository has no such file. Read as WikiPathways' authors job reads it: the first comma-separated
+    field of each line after the header."""
+    found = client.get(f"/repos/{repo}/contents/{quote(AUTHOR_LIST)}", {"ref": base})
+    if found is None:
+        return None
+    if not isinstance(found, dict) or found.get("encoding") != "base64":
+        raise PushError(f"cannot read {AUTHOR_LIST} of {repo}: GitHub sent no base64 content for it")
+    text = base64.b64decode(str(found.get("content", ""))).decode("utf-8", "replace")
+    return frozenset(
+        name for line in text.splitlines()[1:] if (name := line.split(",", 1)[0].strip().strip("\ufeff"))
+    )
+
+
+def draft_authors(path: Path) -> tuple[str, ...]:
+    """The user names in a draft's ``Author="[a, b]"``; () when it has none or cannot be read."""
+    try:
+        author = parse_gpml(path).getroot().get("Author") or ""
+    except SchemaError:
+        return ()  # push refuses the draft itself when it comes to it
+    return parse_authors(author) or ()
+
+
+def _check_authors(drafts: list[Path], client: GitHub, options: PushOptions) -> None:
+    """Refuse the run, before any pull request, when a draft names an author the target does not list:
+    WikiPathways' pull-request authors job fails on such an author."""
+    listed = known_authors(client, options.repo, options.base)
+    if listed is None:
+        where = "in a dry run" if options.dry_run else f"{options.repo} ({options.base}) has no {AUTHOR_LIST}"
+        log.warning("authors not checked: %s", where)
+        return
+    unknown: dict[str, int] = {}
+    for path in drafts:
+        for name in draft_authors(path):
+            if name not in listed:
+                unknown[name] = unknown.get(name, 0) + 1
+    if unknown:
+        names = ", ".join(f"{name!r} ({count} drafts)" for name, count in unknown.items())
+        raise PushError(
+            f"not in {AUTHOR_LIST} of {options.repo}: {names}; WikiPathways' pull-request checks fail for "
+            "an author not listed there. Convert the drafts again with --author YOUR_WIKIPATHWAYS_USER_NAME, "
+            "or, if you are a new contributor adding yourself to that file, push with --allow-new-author"
+        )
 
 
 def _setup_or_error(client: GitHub, options: PushOptions) -> _Target | GitHubError:

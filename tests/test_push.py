@@ -16,10 +16,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from converter.cli import app
+from converter.draft import DraftOptions
 from converter.errors import PushError
 from converter.gpml import parse_gpml
-from converter.pipeline import convert_record
+from converter.pipeline import ConvertOptions, convert_record
 from converter.push import (
     LEDGER_NAME,
     PushOptions,
@@ -318,7 +321,8 @@ def test_dry_run_sends_nothing_and_describes_every_request(draft: Path, fake: Fa
     assert result.action == "planned" and fake.requests == []
     assert not (draft.parent / LEDGER_NAME).exists()
     methods = [line.split()[0] for line in lines]
-    assert methods == ["GET", "GET", "GET", "GET", "GET", "GET", "POST", "GET", "PUT", "POST"]
+    assert methods == ["GET", "GET", "GET", "GET", "GET", "GET", "GET", "POST", "GET", "PUT", "POST"]
+    assert lines[0] == f"GET {fake.url}/repos/{TARGET}/contents/scripts/author_list.csv?ref=main"
     assert lines[-1].startswith(f"POST {fake.url}/repos/{TARGET}/pulls title=")
     assert f"head=<you>:{BRANCH}" in lines[-1] and "base=main" in lines[-1] and "draft=true" in lines[-1]
     assert "content=<" in lines[-2] and "characters of base64>" in lines[-2]
@@ -330,7 +334,7 @@ def test_dry_run_needs_no_token_and_no_network(draft: Path) -> None:
     lines: list[str] = []
     [result] = push([draft], PushOptions(dry_run=True), token=None, lines=lines)
     assert result.action == "planned"
-    assert lines[0] == "GET https://api.github.com/user"
+    assert lines[1] == "GET https://api.github.com/user"  # after the author list, which a dry run cannot read
 
 
 def test_the_token_appears_in_no_output(
@@ -437,3 +441,45 @@ def test_pull_request_text_counts_unannotated_nodes(draft: Path) -> None:
     assert title.startswith("Mechanisms of Janus Kinase 2")
     assert "with a database identifier: 19 of 20" in body and "without one: 1" in body
     assert f"**File:** `{REPO_PATH}`" in body
+
+
+AUTHORS_CSV = (
+    b"username,realname,orcid,wikidata,github\nEgonw,Egon Willighagen,,,egonw\nKhanspers,Kristina,,,\n"
+)
+
+
+def test_an_author_not_in_the_author_list_is_refused_before_any_pull_request(
+    tmp_path: Path, fake: FakeGitHub
+) -> None:
+    fake.add_repo(TARGET, {"scripts/author_list.csv": AUTHORS_CSV})
+    listed = DraftOptions(authors=("Egonw",), last_modified="20240101000000")
+    good = convert_record(SAMPLES / f"{FIGID}.md", tmp_path, ConvertOptions(draft=listed)).output
+    unlisted = replace(listed, authors=("Egonw", "NewCurator"))
+    other = convert_record(SAMPLES / "PMC1180554__JCI0525642.f1.md", tmp_path, ConvertOptions(draft=unlisted))
+    with pytest.raises(PushError, match=r"'NewCurator' \(1 drafts\).*--allow-new-author") as refused:
+        push([good, other.output], options(fake))
+    assert "author_list.csv" in str(refused.value) and "Egonw'" not in str(refused.value)
+    assert writes(fake) == []  # not even the draft whose authors are listed
+    assert len(fake.calls("GET", "/contents/scripts/author_list.csv$")) == 1
+
+    results = push([good, other.output], options(fake, allow_new_author=True))
+    assert [r.action for r in results] == ["created", "created"]
+    assert len(fake.calls("GET", "/contents/scripts/author_list.csv$")) == 1  # not asked when allowed
+
+
+def test_listed_authors_pass_with_one_request_for_the_list(tmp_path: Path, fake: FakeGitHub) -> None:
+    fake.add_repo(TARGET, {"scripts/author_list.csv": AUTHORS_CSV})
+    listed = ConvertOptions(draft=DraftOptions(authors=("Egonw", "Khanspers")))
+    drafts = [convert_record(SAMPLES / f"{name}.md", tmp_path, listed).output
+              for name in (FIGID, "PMC1180554__JCI0525642.f1")]  # fmt: skip
+    assert [r.action for r in push(drafts, options(fake))] == ["created", "created"]
+    assert len(fake.calls("GET", "/contents/scripts/author_list.csv$")) == 1
+
+
+def test_cli_refuses_an_unlisted_author_in_one_line(draft: Path, fake: FakeGitHub) -> None:
+    fake.add_repo(TARGET, {"scripts/author_list.csv": AUTHORS_CSV})
+    result = CliRunner().invoke(
+        app, ["push", str(draft), "--api-url", fake.url], env={"GITHUB_TOKEN": TOKEN, "GH_TOKEN": ""}
+    )
+    assert result.exit_code == 1 and writes(fake) == []
+    assert result.stderr.count("\n") == 1 and "'PFOCR' (1 drafts)" in result.stderr
