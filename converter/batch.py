@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
-from .draft import figure_url, pfocr_url
+from .draft import citation_of, figure_url, pfocr_url
 from .errors import ConverterError
 from .gpml import open_atomic, write_bytes_atomic
 from .pipeline import LEDGER_NAME, ConvertOptions, draft_gpml, output_path
@@ -71,6 +71,8 @@ class Outcome:
     pfocr_url: str = ""
     paper_url: str = ""
     seconds: float = 0.0
+    literature: str = ""  # the reference as DATABASE:ID
+    warning_texts: str = ""
 
 
 _COLUMNS = [f.name for f in fields(Outcome)]
@@ -176,6 +178,8 @@ def _convert_one(source: str) -> Outcome:
         unmapped_terms="; ".join(f"{u.word}: {u.reason}" for u in draft.mapping.unmapped),
         validation="warnings" if draft.warnings else "valid",
         warnings=len(draft.warnings),
+        literature=f"{cite.database}:{cite.id}" if (cite := citation_of(record)) else "",
+        warning_texts="; ".join(f"{w.rule}: {w.message}" for w in draft.warnings),
         pfocr_url=pfocr_url(record.figid),
         paper_url=f"https://doi.org/{record.doi}" if record.doi else figure_url(record),
         seconds=time.perf_counter() - started,
@@ -210,6 +214,11 @@ def open_ledger(outdir: Path) -> sqlite3.Connection:
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     db.executescript(_SCHEMA)
+    # A ledger written by an older version lacks the newer columns: add them, empty.
+    present = {row[1] for row in db.execute("PRAGMA table_info(figures)")}
+    for f in fields(Outcome):
+        if f.name not in present:
+            db.execute(f"ALTER TABLE figures ADD COLUMN {f.name} {_SQL_TYPES[str(f.type)]}")
     return db
 
 
@@ -259,7 +268,7 @@ def run_batch(
     options = options or ConvertOptions()
     workers = workers or os.cpu_count() or 1
     fingerprint = (
-        f"{__version__}|{options.organism}|{options.draft.author}|{options.draft.last_modified}\n".encode()
+        f"{__version__}|{options.organism}|{options.draft.authors}|{options.draft.last_modified}\n".encode()
     )
     outdir.mkdir(parents=True, exist_ok=True)
     if previews:
@@ -391,9 +400,12 @@ TSV_COLUMNS = (
     "unmapped",
     "validation",
     "warnings",
+    "literature",
     "output",
     "error",
     "source",
+    "unmapped_terms",
+    "warning_texts",
 )
 
 

@@ -18,10 +18,11 @@ from typer.testing import CliRunner
 
 from converter.batch import LEDGER_NAME, iter_sources, run_batch
 from converter.cli import app
+from converter.draft import DraftOptions
 from converter.errors import SchemaError
-from converter.pipeline import output_path
+from converter.pipeline import ConvertOptions, output_path
 
-from .conftest import REPO
+from .conftest import REPO, SAMPLES
 from .synthetic import make_corpus
 
 XSD = etree.XMLSchema(etree.parse(str(REPO / "schemas" / "GPML2013a.xsd")))
@@ -146,11 +147,14 @@ def test_usage_error_for_missing_source(tmp_path: Path) -> None:
 @pytest.mark.parametrize("workers", [1, 2])
 def test_same_drafts_whatever_the_workers(pfocr_dir: Path, tmp_path: Path, workers: int) -> None:
     records = make_corpus(pfocr_dir, tmp_path / "src", 10)
+    options = ConvertOptions(draft=DraftOptions(last_modified="20240101000000"))
     one = tmp_path / "one"
-    list(run_batch(records, one, workers=1))
+    list(run_batch(records, one, options, workers=1))
     many = tmp_path / f"w{workers}"
-    list(run_batch(records, many, workers=workers))
-    for draft in one.glob("*.gpml"):
+    list(run_batch(records, many, options, workers=workers))
+    drafts = sorted(one.glob("*.gpml"))
+    assert len(drafts) == 10
+    for draft in drafts:
         assert draft.read_bytes() == (many / draft.name).read_bytes()
 
 
@@ -174,3 +178,29 @@ def test_html_report_read_twice_from_the_ledger(pfocr_dir: Path, tmp_path: Path)
     in_memory = render_html({**header, "figures": list(report_figures(out))})
     assert (out / "index.html").read_text(encoding="utf-8") == in_memory
     assert all(f'"{r.stem}"' in in_memory for r in records)
+
+
+def test_reports_name_the_reference_and_the_warnings(tmp_path: Path) -> None:
+    """A paper known by its PMCID only is kept as a reference; the reports say it cannot be formatted."""
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["batch", str(SAMPLES), "-o", str(out), "--workers", "1"]).exit_code == 0
+    rows = [line.split("\t") for line in (out / "report.tsv").read_text().splitlines()]
+    by_figid = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    fly = by_figid["PMC1180554__JCI0525642.f1"]
+    assert fly["literature"] == "PMC:PMC1180554"
+    assert "literature-database: literature reference 'PMC1180554' is a PMC reference" in fly["warning_texts"]
+    assert "kept without identifier" in fly["unmapped_terms"]
+    assert by_figid["PMC10796104__AD-15-1-186-g1"]["literature"] == "DOI:10.14336/AD.2023.0515"
+
+
+def test_a_ledger_of_an_older_version_gains_the_new_columns(pfocr_dir: Path, tmp_path: Path) -> None:
+    records = make_corpus(pfocr_dir, tmp_path / "src", 3)
+    out = tmp_path / "out"
+    assert [o.status for o in run_batch(records, out, workers=1)] == ["converted"] * 3
+    with sqlite3.connect(out / LEDGER_NAME) as db:  # as the version before these columns left it
+        db.execute("ALTER TABLE figures DROP COLUMN literature")
+        db.execute("ALTER TABLE figures DROP COLUMN warning_texts")
+    assert [o.status for o in run_batch(records, out, workers=1, resume=True)] == ["skipped"] * 3
+    records[0].write_text(records[0].read_text().replace("figtitle:", "figtitle: Changed", 1))
+    assert sorted(o.status for o in run_batch(records, out, workers=1, resume=True)) == [
+        "converted", "skipped", "skipped"]  # fmt: skip
