@@ -138,11 +138,11 @@ def stages(records: list[Path], limit: int) -> dict[str, float]:
     One core; each step's figure is the least of three passes over the records.
     """
     from converter.draft import DraftOptions, build_pathway
-    from converter.gpml import parse_gpml, to_gpml, write_bytes_atomic
+    from converter.files import write_atomic
+    from converter.gpml import parse_gpml, to_gpml, validate_tree
     from converter.mapping import map_record
     from converter.records import read_record
     from converter.render import render_svg
-    from converter.validate import validate_tree
 
     scratch = records[0].parent.parent / "stages"
     (scratch / "previews").mkdir(parents=True, exist_ok=True)
@@ -168,8 +168,8 @@ def stages(records: list[Path], limit: int) -> dict[str, float]:
             marks.append(clock())
             svg = render_svg(tree)
             marks.append(clock())
-            write_bytes_atomic(data, scratch / f"{record.figid}.gpml")
-            write_bytes_atomic(svg, scratch / "previews" / f"{record.figid}.svg")
+            write_atomic(scratch / f"{record.figid}.gpml", data)
+            write_atomic(scratch / "previews" / f"{record.figid}.svg", svg)
             marks.append(clock())
             for name, (start, end) in zip(names, itertools.pairwise(marks), strict=True):
                 spent[name] += end - start

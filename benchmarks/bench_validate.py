@@ -2,7 +2,7 @@
 
 Each contender runs as one process over all files, timed wall-clock from process start to exit: xmllint gets
 every path on one command line; the validator runs in a fresh Python that does what the ``validate`` command
-does (``validate_paths(iter_gpml_paths([folder]), rules)``, default workers: one process per CPU) without
+does (``validate_paths(find_gpml([folder]), rules)``, default workers: one process per CPU) without
 printing the findings. Rounds are interleaved, so that a busy moment on a shared machine hits every contender
 alike; the best round counts, the median is shown beside it. Prints machine, load, date, seconds and ratios.
 
@@ -38,10 +38,11 @@ DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "wikipathways-gpml-c0aa5fd
 CHILD = """
 import sys
 from pathlib import Path
-from converter.validate import iter_gpml_paths, validate_paths
+from converter.gpml import validate_paths
+from converter.inputs import find_gpml
 folder, rules, workers = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]) or None
 errors = warnings = 0
-for path, findings in validate_paths(iter_gpml_paths([folder]), rules, workers):
+for path, findings in validate_paths(find_gpml([folder]), rules, workers):
     for finding in findings:
         if finding.severity == "error":
             errors += 1

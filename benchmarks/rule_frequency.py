@@ -18,7 +18,7 @@ import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from converter.validate import RULES, Finding, validate_paths
+from converter.gpml import RULES, Finding, validate_paths
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "wikipathways-gpml-c0aa5fd.tar.xz"

@@ -11,14 +11,21 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from functools import partial
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from . import __version__
-from .defaults import DEFAULT_AUTHOR
+from .defaults import (
+    DEFAULT_API,
+    DEFAULT_AUTHOR,
+    DEFAULT_BASE,
+    DEFAULT_MAX_PRS,
+    DEFAULT_PATH_TEMPLATE,
+    DEFAULT_REPO,
+    FEW_DRAFTS,
+)
 
 __all__ = ["app", "main"]
 
@@ -94,17 +101,6 @@ _DATE_HELP = (
 )
 
 
-def iter_records(paths: list[Path]) -> Iterator[Path]:
-    """Record files as given; a folder gives its records (see ``records.record_files``)."""
-    from .records import record_files
-
-    for path in paths:
-        if path.is_dir():
-            yield from record_files(path)
-        else:
-            yield path
-
-
 @app.command()
 def convert(
     records: Annotated[list[Path], typer.Argument(help="Figure records (.md) or folders of them.")],
@@ -120,10 +116,11 @@ def convert(
     """Convert figure records (with their gene, chemical and disease tables) into draft GPML pathways."""
     from .draft import DraftOptions
     from .errors import ConverterError
+    from .inputs import find_records
     from .pipeline import ConvertOptions, convert_record
 
     tables = {k: v for k, v in (("genes", genes), ("chemicals", chemicals), ("diseases", diseases)) if v}
-    paths = list(iter_records(records))
+    paths = list(find_records(records))
     if tables and len(paths) != 1:
         raise _usage("--genes/--chemicals/--diseases need exactly one record")
     for table in tables.values():
@@ -166,7 +163,8 @@ def validate(
     format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
 ) -> None:
     """Check GPML against the GPML 2013a schema and WikiPathways' submission rules."""
-    from .validate import RULE_SETS, has_errors, iter_gpml_paths, validate_paths
+    from .gpml import ERROR, RULE_SETS, has_errors, validate_paths
+    from .inputs import find_gpml
 
     if rules not in RULE_SETS:
         raise _usage(f"--rules must be one of {', '.join(RULE_SETS)}")
@@ -177,7 +175,7 @@ def validate(
         raise _usage(f"{missing[0]}: no such file or folder")
     findings = []
     files = 0
-    for _, found in validate_paths(iter_gpml_paths(paths), rules):
+    for _, found in validate_paths(find_gpml(paths), rules):
         files += 1
         findings.extend(found)
     if format == "json":
@@ -188,7 +186,7 @@ def validate(
             where = f":{f.line}" if f.line else ""
             element = f" [{f.element}]" if f.element else ""
             typer.echo(f"{f.file}{where}: {f.severity}: {f.rule}{element}: {f.message}")
-        errors = sum(f.severity == "error" for f in findings)
+        errors = sum(f.severity == ERROR for f in findings)
         typer.echo(f"{files} files, {errors} errors, {len(findings) - errors} warnings", err=True)
     if has_errors(findings):
         raise typer.Exit(1)
@@ -214,16 +212,16 @@ def batch(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Convert a whole corpus in parallel: resumable, every failure reported, with JSON/TSV reports."""
-    from .batch import LedgerFigures, iter_sources, report_header, run_batch, write_reports
+    from .batch import run_batch, write_reports
     from .draft import DraftOptions
+    from .inputs import find_records
     from .pipeline import ConvertOptions
-    from .report import write_html_report
 
     if source != "-" and not Path(source).exists():
         raise _usage(f"{source}: no such file or folder")
     options = ConvertOptions(organism, DraftOptions(_authors(author), _last_modified(date)))
     try:
-        paths = [str(p) for p in iter_sources(source, sys.stdin)]
+        paths = [str(p) for p in find_records([source], sys.stdin)]
     except (OSError, UnicodeDecodeError) as exc:
         raise _usage(f"{source}: cannot list records: {exc}") from exc
     started = time.perf_counter()
@@ -244,11 +242,7 @@ def batch(
         "seconds": round(seconds, 3),
         "records_per_second": round(len(paths) / seconds, 1) if seconds else 0.0,
     }
-    header = report_header(totals, source)
-    _at_once(
-        partial(write_reports, outdir, header),
-        partial(write_html_report, outdir, {**header, "figures": LedgerFigures(outdir)}),
-    )
+    write_reports(outdir, totals, source)
     if as_json:
         typer.echo(json.dumps(totals, indent=2))
     else:
@@ -285,15 +279,15 @@ def push(
     paths: Annotated[
         list[Path], typer.Argument(help="Drafts (.gpml) or folders of drafts, e.g. a batch's OUTDIR.")
     ],
-    repo: Annotated[
-        str, typer.Option(help="Target repository OWNER/NAME.")
-    ] = "wikipathways/wikipathways-database",
-    base: Annotated[str, typer.Option(help="Branch the pull requests go into.")] = "main",
+    repo: Annotated[str, typer.Option(help="Target repository OWNER/NAME.")] = DEFAULT_REPO,
+    base: Annotated[str, typer.Option(help="Branch the pull requests go into.")] = DEFAULT_BASE,
     no_fork: Annotated[bool, typer.Option("--no-fork", help="Push branches to the target itself.")] = False,
-    path_template: Annotated[str, typer.Option(help="Where each draft goes in the repository.")] = (
-        "pathways/{figid}/{figid}.gpml"
-    ),
-    max_prs: Annotated[int, typer.Option(min=1, help="New pull requests in one run at most.")] = 5,
+    path_template: Annotated[
+        str, typer.Option(help="Where each draft goes in the repository.")
+    ] = DEFAULT_PATH_TEMPLATE,
+    max_prs: Annotated[
+        int, typer.Option(min=1, help="New pull requests in one run at most.")
+    ] = DEFAULT_MAX_PRS,
     yes: Annotated[
         bool, typer.Option("--yes", help="Do not ask before pushing more than a few drafts.")
     ] = False,
@@ -306,18 +300,19 @@ def push(
             "(a new contributor who adds themself there in a pull request of its own).",
         ),
     ] = False,
-    api_url: Annotated[str, typer.Option(help="GitHub API base URL (GitHub Enterprise, tests).")] = (
-        "https://api.github.com"
-    ),
+    api_url: Annotated[
+        str, typer.Option(help="GitHub API base URL (GitHub Enterprise, tests).")
+    ] = DEFAULT_API,
 ) -> None:
     """Open a draft pull request on GitHub for each draft (token from GITHUB_TOKEN or GH_TOKEN)."""
     from .errors import PushError
-    from .push import PushOptions, find_drafts, push_drafts, token_from_env
+    from .inputs import find_gpml
+    from .push import PushOptions, push_drafts, token_from_env
 
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise _usage(f"{missing[0]}: no such file or folder")
-    drafts = find_drafts(paths)
+    drafts = find_gpml(paths)
     if not drafts:
         raise _usage("no drafts (.gpml) found")
     options = PushOptions(
@@ -350,29 +345,6 @@ def push(
         raise typer.Exit(1) from None
     if bad:
         raise typer.Exit(1)
-
-
-#: Pushing more drafts than this asks for confirmation (or --yes).
-FEW_DRAFTS = 3
-
-
-def _at_once(first: Callable[[], object], second: Callable[[], object]) -> None:
-    """Run two independent writers side by side: the second in a forked process, where there is fork.
-
-    A batch's reports are read from its ledger twice over (report.json and .tsv, then index.html), each
-    on one core, while the other core has nothing left to do; the second's exception is raised here.
-    """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        first()
-        second()
-        return
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-        later = pool.submit(second)
-        first()
-        later.result()
 
 
 @contextlib.contextmanager

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from . import links
 from .defaults import DEFAULT_AUTHOR
 from .layout import Section, arrange
 from .mapping import RecordMapping, Term, Unmapped
@@ -16,6 +17,7 @@ from .records import FigureRecord
 __all__ = [
     "DEFAULT_AUTHOR",
     "NEW_PATHWAY_ID",
+    "UNMAPPED_SOURCE",
     "DraftOptions",
     "build_pathway",
     "check_author",
@@ -24,20 +26,20 @@ __all__ = [
     "figure_url",
     "name_of",
     "parse_date",
-    "pfocr_url",
+    "read_unmapped_comment",
     "timestamp",
+    "unmapped_comment",
 ]
 
 #: Live pathways all say WikiPathways, and a merged draft is a WikiPathways pathway; nothing reads it.
 DATA_SOURCE = "WikiPathways"
 #: A new pathway has no WP id until WikiPathways' editors assign one: its Version is ``WP0_r<timestamp>``.
 NEW_PATHWAY_ID = "WP0"
-PFOCR_FIGURE_URL = "https://pfocr.wikipathways.org/figures/{}.html"
-PMC_URL = "https://www.ncbi.nlm.nih.gov"
-DOI_URL = "https://doi.org/{}"
 MIN_NAME = 10
 MIN_DESCRIPTION_WORDS = 15
 NODE_TYPES = {"gene": "GeneProduct", "chemical": "Metabolite"}
+#: The Source of the draft's Comment that lists the unmapped words.
+UNMAPPED_SOURCE = "pfocr2gpml"
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.-]")
 
 
@@ -101,18 +103,9 @@ def timestamp(seconds: float | None = None) -> str:
     return moment.strftime("%Y%m%d%H%M%S")
 
 
-def pfocr_url(figid: str) -> str:
-    """The figure's page on pfocr.wikipathways.org."""
-    return PFOCR_FIGURE_URL.format(figid)
-
-
 def figure_url(record: FigureRecord) -> str:
     """The figure in PMC: its figure page when known, else its image; empty without a PMCID."""
-    if record.figlink.startswith("/pmc/articles/"):
-        return PMC_URL + record.figlink.rstrip("/")
-    if record.pmcid and record.filename:
-        return f"{PMC_URL}/pmc/articles/{record.pmcid}/bin/{record.filename}"
-    return f"{PMC_URL}/pmc/articles/{record.pmcid}" if record.pmcid else ""
+    return links.pmc_figure(record.pmcid, record.figlink, record.filename)
 
 
 def name_of(record: FigureRecord) -> str:
@@ -138,7 +131,7 @@ def description_of(record: FigureRecord) -> str:
     if record.doi:
         source += f", doi:{record.doi}"
     text = (
-        f"{source}, as mined by Pathway Figure OCR ({pfocr_url(record.figid)}). "
+        f"{source}, as mined by Pathway Figure OCR ({links.pfocr_figure(record.figid)}). "
         "This is a machine-made draft: genes and other terms come from the figure's text, laid out on a "
         "grid rather than as in the figure, and need a curator's review against the original."
     )
@@ -185,9 +178,25 @@ def _node_comment(term: Term, organism: str) -> str:
     return text
 
 
-def _unmapped_comment(unmapped: Iterable[Unmapped]) -> str:
+def unmapped_comment(unmapped: Iterable[Unmapped]) -> str:
+    """The draft's ``pfocr2gpml`` comment listing what stayed unmapped, one ``word (kind): reason`` a line.
+
+    :func:`read_unmapped_comment` reads it back; the two are kept together so that they agree.
+    """
     lines = [f"{u.word} ({u.kind}): {u.reason}" for u in unmapped]
     return f"Not mapped by pfocr2gpml ({len(lines)}):\n" + "\n".join(lines)
+
+
+def read_unmapped_comment(text: str) -> list[str]:
+    """The ``word (kind): reason`` lines of an :func:`unmapped_comment` (``[]`` for no comment).
+
+    Example: ``read_unmapped_comment(unmapped_comment([Unmapped("ROS", "keyword", "not a gene")]))`` is
+    ``["ROS (keyword): not a gene"]``.
+    """
+    lines = text.strip().split("\n")
+    if not lines[0].startswith("Not mapped by pfocr2gpml ("):
+        return [line.strip() for line in lines if line.strip()]  # edited by hand: every line an item
+    return [line for line in lines[1:] if line.strip()]
 
 
 def _key(term: Term) -> str:
@@ -203,11 +212,11 @@ def build_pathway(
     """
     options = options or DraftOptions()
     name = name_of(record)
-    links = [(f"PFOCR figure {record.figid}", pfocr_url(record.figid))]
+    hrefs = [(f"PFOCR figure {record.figid}", links.pfocr_figure(record.figid))]
     if figure_url(record):
-        links.append(("Figure in PMC", figure_url(record)))
+        hrefs.append(("Figure in PMC", figure_url(record)))
     if record.doi:
-        links.append((f"Paper: doi:{record.doi}", DOI_URL.format(record.doi)))
+        hrefs.append((f"Paper: doi:{record.doi}", links.doi(record.doi)))
     groups = [
         ("gene", f"Genes ({len(mapping.genes)}, {mapping.organism})", mapping.genes),
         ("chemical", f"Chemicals ({len(mapping.chemicals)})", mapping.chemicals),
@@ -220,14 +229,14 @@ def build_pathway(
     sections = [
         Section(h, tuple(t.label for t in terms), families=kind == "gene") for kind, h, terms in groups
     ]
-    page = arrange(name, [text for text, _ in links], sections)
+    page = arrange(name, [text for text, _ in hrefs], sections)
 
     ids = _Ids()
     title = "\n".join(page.title_lines)
     labels = [Label(ids("title"), title, page.title, font_size=18, bold=True, align="Left")]
     labels += [
         Label(ids("link", str(i)), text, box, href=url)
-        for i, ((text, url), box) in enumerate(zip(links, page.links, strict=True))
+        for i, ((text, url), box) in enumerate(zip(hrefs, page.links, strict=True))
     ]
     nodes: list[DataNode] = []
     families: list[Group] = []
@@ -248,7 +257,7 @@ def build_pathway(
             nodes.append(
                 DataNode(ids(kind, _key(term)), term.label, NODE_TYPES[kind], term.xref, box, comment, group)
             )
-    comments = (("pfocr2gpml", _unmapped_comment(mapping.unmapped)),) if mapping.unmapped else ()
+    comments = ((UNMAPPED_SOURCE, unmapped_comment(mapping.unmapped)),) if mapping.unmapped else ()
     diseases = tuple(
         (t.label, t.xref.id, "Disease") for t in mapping.diseases if t.xref and t.xref.id.startswith("DOID:")
     )

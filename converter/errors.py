@@ -1,6 +1,6 @@
 """Domain errors. Each carries text a user can act on; the CLI prints it on one line."""
 
-__all__ = ["ConverterError", "MappingError", "PushError", "RecordError", "SchemaError"]
+__all__ = ["ConverterError", "MappingError", "OutputError", "PushError", "RecordError", "SchemaError"]
 
 
 class ConverterError(Exception):
@@ -21,3 +21,7 @@ class SchemaError(ConverterError):
 
 class PushError(ConverterError):
     """A draft could not be pushed to GitHub."""
+
+
+class OutputError(ConverterError):
+    """A file cannot be written (a full disk, no permission, a path that is not a folder)."""

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from . import links
 from .genes import covered, gene_index, non_gene_category, resolve_keywords
 from .model import Xref
 from .records import ChemicalRow, DiseaseRow, FigureRecord, GeneRow
@@ -19,8 +20,6 @@ from .records import ChemicalRow, DiseaseRow, FigureRecord, GeneRow
 __all__ = ["DEFAULT_ORGANISM", "RecordMapping", "Term", "Unmapped", "choose_organism", "map_record"]
 
 DEFAULT_ORGANISM = "Homo sapiens"
-DOID_URL = "https://disease-ontology.org/?id={}"
-MESH_URL = "https://meshb.nlm.nih.gov/record/ui?ui={}"
 _WORDY = re.compile(r"\s")
 
 
@@ -199,7 +198,7 @@ def _diseases(rows: Iterable[DiseaseRow], unmapped: list[Unmapped]) -> list[Term
     grouped = _grouped(rows, "disease", unmapped)
     terms = []
     for xref, (label, words) in grouped.items():
-        href = (DOID_URL if xref.database == "Disease Ontology" else MESH_URL).format(xref.id)
+        href = (links.disease_ontology if xref.database == "Disease Ontology" else links.mesh)(xref.id)
         terms.append(Term("disease", label, xref, tuple(words), href))
     return terms
 

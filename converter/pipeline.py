@@ -1,4 +1,9 @@
-"""One record in, one validated draft out: the steps ``convert`` and ``batch`` share."""
+"""One record in, one validated draft out: the steps ``convert`` and ``batch`` share.
+
+``convert_record`` reads a record and its tables, maps and builds the pathway, writes it as GPML, checks it
+against the XSD and WikiPathways' rules, and writes ``OUTDIR/<figid>.gpml`` only when no error-level rule
+fails. ``convert`` does the same for a record already read (batch reads first, to skip unchanged ones).
+"""
 
 from __future__ import annotations
 
@@ -10,25 +15,24 @@ from pathlib import Path
 
 from lxml import etree
 
-from .draft import DraftOptions, build_pathway
-from .errors import SchemaError
-from .gpml import parse_gpml, to_gpml, write_bytes_atomic
+from . import links
+from .draft import DraftOptions, build_pathway, citation_of
+from .errors import RecordError, SchemaError
+from .files import write_atomic
+from .gpml import ERROR, Finding, parse_gpml, to_gpml, validate_tree
 from .mapping import RecordMapping, Unmapped, map_record
+from .model import Citation
 from .records import FigureRecord, read_record
-from .validate import Finding, validate_tree
 
 __all__ = [
-    "LEDGER_NAME",
     "Conversion",
     "ConvertOptions",
     "Draft",
+    "convert",
     "convert_record",
-    "draft_gpml",
+    "draft_record",
     "output_path",
 ]
-
-#: The SQLite ledger that batch (conversions) and push (pull requests) keep inside an OUTDIR.
-LEDGER_NAME = "pfocr2gpml.sqlite"
 
 
 @dataclass(frozen=True)
@@ -40,11 +44,22 @@ class ConvertOptions:
 
 
 @dataclass(frozen=True)
+class Draft:
+    """A validated draft in memory: its GPML bytes and parsed tree, the mapping behind it, its warnings."""
+
+    data: bytes
+    tree: etree._ElementTree
+    mapping: RecordMapping
+    warnings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
 class Conversion:
-    """What became of one record."""
+    """What became of one record: the draft written, what it holds, and what was not mapped."""
 
     figid: str
     output: Path
+    title: str
     organism: str
     organism_note: str
     route: str
@@ -54,7 +69,10 @@ class Conversion:
     mapped: int
     unmapped: tuple[Unmapped, ...]
     warnings: tuple[Finding, ...]
+    citation: Citation | None
+    paper_url: str
     sha256: str
+    tree: etree._ElementTree = field(repr=False, compare=False)  # the draft as parsed, for a preview
 
     @property
     def nodes(self) -> int:
@@ -63,60 +81,46 @@ class Conversion:
 
 
 def output_path(outdir: Path, figid: str) -> Path:
-    """``OUTDIR/<figid>.gpml``, refusing any figid that would land outside OUTDIR."""
+    """``OUTDIR/<figid>.gpml``, refusing (RecordError) any figid that would land outside OUTDIR."""
     name = f"{figid}.gpml"
     # Lexical, no file system calls: a name with no separator and no leading dot stays in OUTDIR, and
     # the atomic rename replaces a symbolic link of that name rather than writing through it.
     if os.sep in name or (os.altsep and os.altsep in name) or name.startswith(".") or "\0" in name:
-        raise SchemaError(f"figid {figid!r} would write outside {outdir}")
+        raise RecordError(f"figid {figid!r} would write outside {outdir}")
     return outdir / name
 
 
-@dataclass(frozen=True)
-class Draft:
-    """A validated draft in memory: its GPML bytes and tree, the mapping behind it, the warnings left."""
-
-    data: bytes
-    tree: etree._ElementTree
-    mapping: RecordMapping
-    warnings: tuple[Finding, ...]
-
-
-def draft_gpml(record: FigureRecord, options: ConvertOptions) -> Draft:
+def draft_record(record: FigureRecord, options: ConvertOptions) -> Draft:
     """Map, build, serialise and validate a record's draft; SchemaError if an error-level rule fails."""
     mapping = map_record(record, options.organism)
-    pathway = build_pathway(record, mapping, options.draft)
-    data = to_gpml(pathway)
+    data = to_gpml(build_pathway(record, mapping, options.draft))
     tree = parse_gpml(data)
     findings = validate_tree(tree, "all", name=record.figid, raw=data)
-    errors = [f for f in findings if f.severity == "error"]
+    errors = [f for f in findings if f.severity == ERROR]
     if errors:
         first = errors[0]
         raise SchemaError(
             f"draft failed validation ({len(errors)} errors), first: {first.rule}: {first.message}"
         )
-    return Draft(data, tree, mapping, tuple(f for f in findings if f.severity != "error"))
+    return Draft(data, tree, mapping, tuple(findings))
 
 
-def convert_record(
-    path: Path, outdir: Path, options: ConvertOptions | None = None, tables: Mapping[str, Path] | None = None
-) -> Conversion:
-    """Read ``path`` (and its tables), write ``OUTDIR/<figid>.gpml`` atomically, report what happened.
+def convert(record: FigureRecord, outdir: Path, options: ConvertOptions | None = None) -> Conversion:
+    """Draft a record already read and write ``OUTDIR/<figid>.gpml`` atomically.
 
-    Raises RecordError or SchemaError, whose text names the file and the problem.
+    Raises RecordError, SchemaError or OutputError, whose text starts with the record's file name.
     """
-    options = options or ConvertOptions()
-    record = read_record(path, tables)
     target = output_path(outdir, record.figid)
     try:
-        draft = draft_gpml(record, options)
+        draft = draft_record(record, options or ConvertOptions())
     except SchemaError as exc:
-        raise SchemaError(f"{path}: {exc}") from exc
-    write_bytes_atomic(draft.data, target)
+        raise SchemaError(f"{record.source}: {exc}") from exc
+    write_atomic(target, draft.data)
     mapping = draft.mapping
     return Conversion(
         figid=record.figid,
         output=target,
+        title=record.title or record.paper_title,
         organism=mapping.organism,
         organism_note=mapping.organism_note,
         route=mapping.route,
@@ -126,5 +130,22 @@ def convert_record(
         mapped=mapping.mapped_count,
         unmapped=mapping.unmapped,
         warnings=draft.warnings,
+        citation=citation_of(record),
+        paper_url=links.paper(record.doi, record.pmcid, record.figlink, record.filename),
         sha256=hashlib.sha256(draft.data).hexdigest(),
+        tree=draft.tree,
     )
+
+
+def convert_record(
+    path: Path, outdir: Path, options: ConvertOptions | None = None, tables: Mapping[str, Path] | None = None
+) -> Conversion:
+    """Read ``path`` (and its tables, given or found beside it) and convert it as :func:`convert` does.
+
+    Raises RecordError, SchemaError or OutputError, whose text names the file and the problem.
+    """
+    record = read_record(path, tables)
+    try:
+        return convert(record, outdir, options)
+    except RecordError as exc:
+        raise RecordError(f"{path}: {exc}") from exc

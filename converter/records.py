@@ -25,11 +25,9 @@ __all__ = [
     "DiseaseRow",
     "FigureRecord",
     "GeneRow",
-    "find_tables",
     "parse_record",
     "read_record",
     "read_table",
-    "record_files",
 ]
 
 log = logging.getLogger(__name__)
@@ -446,20 +444,6 @@ def _table_rows(
     raise ValueError(f"unknown table kind {kind!r}")
 
 
-def record_files(folder: Path) -> list[Path]:
-    """The records of a folder, sorted: its ``*.md``, or a pfocr-database checkout's ``_figures/*.md``.
-
-    README files are not records.
-    """
-    if (folder / "_figures").is_dir():
-        folder = folder / "_figures"
-    with os.scandir(folder) as entries:
-        names = sorted(
-            e.name for e in entries if e.name.endswith(".md") and not e.name.upper().startswith("README")
-        )
-    return [folder / name for name in names]
-
-
 def _table_candidates(record_path: Path, figid: str, kind: str) -> Iterator[str]:
     """Where a figure's table of this kind may be, in order: beside the record, then in the repository's
     sibling ``_data/`` folder."""
@@ -469,20 +453,9 @@ def _table_candidates(record_path: Path, figid: str, kind: str) -> Iterator[str]
     yield os.path.join(os.path.dirname(folder) or ".", "_data", name)
 
 
-def find_tables(record_path: Path, figid: str) -> dict[str, Path]:
-    """The tables of a figure: beside the record, or in the repository's sibling ``_data/`` folder."""
-    found: dict[str, Path] = {}
-    for kind in TABLE_KINDS:
-        for candidate in _table_candidates(record_path, figid, kind):
-            if os.path.isfile(candidate):
-                found[kind] = Path(candidate)
-                break
-    return found
-
-
 def _found_table(record_path: Path, figid: str, kind: str) -> tuple[Path, bytes] | None:
-    """The path and bytes of a figure's table of this kind, found as ``find_tables`` finds it, with one
-    open a candidate (no stat before it)."""
+    """The path and bytes of a figure's table of this kind: the first candidate that is a regular file,
+    with one open a candidate (no stat before it)."""
     for candidate in _table_candidates(record_path, figid, kind):
         if (raw := _read_file(candidate, MAX_TABLE_BYTES)) is not None:
             return Path(candidate), raw

@@ -16,10 +16,11 @@ import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
-from converter.batch import LEDGER_NAME, iter_sources, run_batch
+from converter.batch import LEDGER_NAME, run_batch
 from converter.cli import app
 from converter.draft import DraftOptions
-from converter.errors import SchemaError
+from converter.errors import RecordError
+from converter.inputs import find_records
 from converter.pipeline import ConvertOptions, output_path
 
 from .conftest import REPO, SAMPLES
@@ -132,7 +133,7 @@ def test_sources_from_list_and_stdin(pfocr_dir: Path, tmp_path: Path) -> None:
     records = sorted((pfocr_dir / "_figures").glob("*.md"))[:3]
     listing = tmp_path / "list.txt"
     listing.write_text("# three records\n" + "\n".join(map(str, records)) + "\n")
-    assert list(iter_sources(str(listing))) == records
+    assert list(find_records([str(listing)])) == records
     stdin = listing.read_text()
     result = runner.invoke(app, ["batch", "-", "-o", str(tmp_path / "out"), "--json"], input=stdin)
     assert result.exit_code == 0, result.stderr
@@ -160,15 +161,15 @@ def test_same_drafts_whatever_the_workers(pfocr_dir: Path, tmp_path: Path, worke
 
 @pytest.mark.parametrize("figid", ["a/b", "../x", ".hidden", "x\0y"])
 def test_output_path_refuses_names_that_leave_outdir(tmp_path: Path, figid: str) -> None:
-    with pytest.raises(SchemaError, match="would write outside"):
+    with pytest.raises(RecordError, match="would write outside"):
         output_path(tmp_path, figid)
     assert output_path(tmp_path, "PMC1__ok-1.2") == tmp_path / "PMC1__ok-1.2.gpml"
 
 
 def test_html_report_read_twice_from_the_ledger(pfocr_dir: Path, tmp_path: Path) -> None:
     """index.html, streamed from the ledger in two passes, is the page the figures in memory make."""
-    from converter.batch import LedgerFigures, report_figures, report_header
-    from converter.report import render_html, write_html_report
+    from converter.batch.page import render_html, write_html_report
+    from converter.batch.reports import LedgerFigures, report_figures, report_header
 
     records = make_corpus(pfocr_dir, tmp_path / "src", 30)
     out = tmp_path / "out"

@@ -279,7 +279,7 @@ def test_reports_written_side_by_side_raise_the_second_ones_error(tmp_path: Path
     """batch writes its two kinds of report at once; both run, and a failure of either reaches the CLI."""
     from functools import partial
 
-    from converter.cli import _at_once
+    from converter.batch.reports import _at_once
 
     with pytest.raises(ValueError, match=r"cannot write second\.txt"):
         _at_once(

@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from converter.gpml import GPML_NS
+from converter.gpml import GPML_NS, has_errors, validate
 from converter.pipeline import Conversion, convert_record
 from converter.records import read_record
-from converter.validate import has_errors, validate
 
 from .conftest import REPO, SAMPLES
 

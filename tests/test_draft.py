@@ -11,11 +11,10 @@ import pytest
 from lxml import etree
 
 from converter.draft import DraftOptions, build_pathway, description_of, name_of, parse_date
-from converter.gpml import GPML_NS, parse_gpml, to_gpml, write_gpml
+from converter.gpml import GPML_NS, parse_gpml, to_gpml, validate, write_gpml
 from converter.mapping import RecordMapping, Term, Unmapped
 from converter.model import Box, DataNode, Pathway, Xref
 from converter.records import FigureRecord
-from converter.validate import validate
 
 from .conftest import REPO
 

@@ -19,20 +19,15 @@ import pytest
 from typer.testing import CliRunner
 
 from converter.cli import app
+from converter.defaults import LEDGER_NAME
 from converter.draft import DraftOptions
 from converter.errors import PushError
 from converter.gpml import parse_gpml
+from converter.inputs import find_gpml
 from converter.pipeline import ConvertOptions, convert_record
-from converter.push import (
-    LEDGER_NAME,
-    PushOptions,
-    PushResult,
-    branch_name,
-    find_drafts,
-    pull_request_text,
-    push_drafts,
-    token_from_env,
-)
+from converter.push import PushOptions, PushResult, push_drafts, token_from_env
+from converter.push.sync import branch_name
+from converter.push.text import pull_request_text
 
 from .conftest import SAMPLES
 from .github_fake import FakeGitHub, blob_sha
@@ -417,7 +412,7 @@ def test_find_drafts_searches_folders_but_not_hidden_ones(tmp_path: Path) -> Non
     for name in ("b.gpml", "a.gpml", "sub/c.gpml", ".git/d.gpml", "sub/.cache/e.gpml", "notes.txt"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
-    found = find_drafts([tmp_path, tmp_path / "a.gpml"])
+    found = find_gpml([tmp_path, tmp_path / "a.gpml"])
     assert found == [tmp_path / "a.gpml", tmp_path / "b.gpml", tmp_path / "sub" / "c.gpml"]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from converter.errors import RecordError
-from converter.records import find_tables, parse_record, read_record, read_table
+from converter.records import parse_record, read_record, read_table
 
 from .conftest import SAMPLES
 
@@ -95,9 +95,8 @@ def test_missing_figid_falls_back_to_file_name(tmp_path: Path) -> None:
 
 def test_tables_found_in_sibling_data_folder(pfocr_dir: Path) -> None:
     path = pfocr_dir / "_figures" / "PMC10003241__ijms-24-04893-g003.md"
-    tables = find_tables(path, "PMC10003241__ijms-24-04893-g003")
-    assert set(tables) == {"genes", "chemicals", "diseases"}
     record = read_record(path)
+    assert None not in (record.genes, record.chemicals, record.diseases)
     assert record.genes and record.chemicals and record.diseases
     fatty = next(row for row in record.chemicals if row.word == "Fatty acid")
     assert (fatty.mesh, fatty.chebi) == ("D005227", "CHEBI:35366")
@@ -211,7 +210,6 @@ def test_a_folder_or_pipe_named_like_a_table_is_not_a_table(tmp_path: Path) -> N
     found = read_record(record)
     assert found.genes is not None and [row.symbol for row in found.genes] == ["IL6"]
     assert found.chemicals is None and found.diseases is None
-    assert set(find_tables(record, "PMC7__f")) == {"genes"}
 
 
 def test_a_named_table_that_is_no_file_is_an_error(tmp_path: Path) -> None:

@@ -20,11 +20,11 @@ from urllib.parse import quote
 import lxml.html
 import pytest
 
+from converter.batch.page import COLUMNS, PAGE_SIZE, render_html, write_html_report
 from converter.errors import ConverterError
 from converter.pipeline import convert_record
 from converter.records import read_record
 from converter.render import render_svg
-from converter.report import COLUMNS, PAGE_SIZE, render_html, write_html_report
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")

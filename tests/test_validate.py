@@ -11,20 +11,20 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-import converter.rules as rules_module
-import converter.validate as validate_module
-from converter.datasources import datasources, lookup, problem, suggest
-from converter.rules import Report, check_submission
-from converter.validate import (
+import converter.gpml.check as validate_module
+import converter.gpml.reader as reader_module
+import converter.gpml.rules as rules_module
+from converter.gpml import (
     RULE_SETS,
     RULES,
     Finding,
     has_errors,
-    iter_gpml_paths,
     validate,
     validate_paths,
     validate_tree,
 )
+from converter.gpml.datasources import datasources, lookup, problem, suggest
+from converter.gpml.rules import Findings, check_submission
 
 from .conftest import REPO, TEST_DATA
 
@@ -241,7 +241,7 @@ def test_unreadable_and_malformed_input_become_findings(
     assert (broken.rule, broken.severity) == ("xml-well-formed", "error") and broken.line
     (empty,) = validate(b"")
     assert empty.rule == "xml-well-formed"
-    monkeypatch.setattr(validate_module, "MAX_GPML_BYTES", 100)
+    monkeypatch.setattr(reader_module, "MAX_GPML_BYTES", 100)
     (large,) = validate(VALID)
     assert large.rule == "file-read" and "MiB" in large.message
 
@@ -283,18 +283,6 @@ def test_validate_tree_on_a_tree_built_in_memory() -> None:
     built.getroot().extend(list(root))
     (finding,) = validate_tree(built, name="draft")
     assert (finding.rule, finding.file, finding.line) == ("organism", "draft", None)
-
-
-def test_iter_gpml_paths(tmp_path: Path) -> None:
-    (tmp_path / "b" / "deep").mkdir(parents=True)
-    for name in ("b/deep/z.gpml", "b/a.gpml", "c.txt", "single.gpml"):
-        (tmp_path / name).write_text("x")
-    given = [tmp_path / "single.gpml", tmp_path / "b", tmp_path / "b" / "a.gpml"]
-    assert list(iter_gpml_paths(given)) == [
-        tmp_path / "single.gpml",
-        tmp_path / "b/a.gpml",
-        tmp_path / "b/deep/z.gpml",
-    ]
 
 
 def varied_files(folder: Path) -> list[Path]:
@@ -371,11 +359,11 @@ def test_rules_module_is_pure_and_below_validate() -> None:
     imported.update(
         alias.name for node in ast.walk(source) if isinstance(node, ast.Import) for alias in node.names
     )
-    assert imported.isdisjoint({"validate", "importlib", "os", "pathlib", "concurrent.futures"}), imported
+    assert imported.isdisjoint({"check", "importlib", "os", "pathlib", "concurrent.futures"}), imported
     tree = etree.fromstring(mutate(' Organism="Homo sapiens"', ""))
-    report = Report("draft")
-    check_submission(tree, report)
-    assert [(f.file, f.rule) for f in report.findings] == [("draft", "organism")]
+    findings = Findings("draft")
+    check_submission(tree, findings)
+    assert [(f.file, f.rule) for f in findings.items] == [("draft", "organism")]
     assert validate_module.Finding is Finding and validate_module.RULES is rules_module.RULES
 
 

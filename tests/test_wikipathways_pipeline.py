@@ -13,10 +13,9 @@ import pytest
 from lxml import etree
 
 from converter.draft import DraftOptions
-from converter.gpml import BIOPAX_NS, GPML_NS
+from converter.gpml import BIOPAX_NS, GPML_NS, validate
 from converter.pipeline import Conversion, ConvertOptions, convert_record
 from converter.records import read_record
-from converter.validate import validate
 
 from .conftest import SAMPLES
 

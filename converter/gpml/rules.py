@@ -1,8 +1,9 @@
 """WikiPathways' submission rules: the rule table, the findings they give, and the checks beyond the schema.
 
 :func:`check_submission` looks at a parsed GPML 2013a ``<Pathway>`` (metadata, literature, identifiers, ids
-and references, layout) and adds findings to a :class:`Report`. It is pure: no I/O, no schema.
-:mod:`converter.validate`, the public entry point, adds the input, declaration and schema checks around it.
+and references, layout) and adds findings to a :class:`Findings`. It is pure: no I/O, no schema.
+:mod:`converter.gpml.check`, the public entry point (``validate``), adds the input, declaration and schema
+checks around it.
 
 Example: on WP4290 ``check_submission`` names the DataNode whose GroupRef points to a Group that does not
 exist (rule ``groupref``, an error).
@@ -11,7 +12,7 @@ exist (rule ``groupref``, an error).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from operator import itemgetter
@@ -19,7 +20,7 @@ from operator import itemgetter
 from lxml import etree
 
 from .datasources import datasources, problem
-from .gpml import BIOPAX_NS, GPML_NS, RDF_NS, parse_authors
+from .markup import BIOPAX_NS, RDF_NS, G, parse_authors
 
 __all__ = [
     "ERROR",
@@ -27,7 +28,7 @@ __all__ = [
     "RULES",
     "WARNING",
     "Finding",
-    "Report",
+    "Findings",
     "Rule",
     "check_submission",
 ]
@@ -116,11 +117,11 @@ RULES: dict[str, Rule] = {
     )
 }
 
-_G, _BP, _RDF_ID = "{" + GPML_NS + "}", "{" + BIOPAX_NS + "}", "{" + RDF_NS + "}id"
-_COMMENT, _GRAPHICS, _BIOPAX, _BIOPAX_REF = (_G + t for t in ("Comment", "Graphics", "Biopax", "BiopaxRef"))
-_XREF, _DATA_NODE, _GROUP, _STATE = (_G + t for t in ("Xref", "DataNode", "Group", "State"))
-_INTERACTION, _POINT = _G + "Interaction", _G + "Point"
-_LINES = {_INTERACTION, _G + "GraphicalLine"}
+_BP, _RDF_ID = "{" + BIOPAX_NS + "}", "{" + RDF_NS + "}id"
+_COMMENT, _GRAPHICS, _BIOPAX, _BIOPAX_REF = (G + t for t in ("Comment", "Graphics", "Biopax", "BiopaxRef"))
+_XREF, _DATA_NODE, _GROUP, _STATE = (G + t for t in ("Xref", "DataNode", "Group", "State"))
+_INTERACTION, _POINT = G + "Interaction", G + "Point"
+_LINES = {_INTERACTION, G + "GraphicalLine"}
 _PUBLICATION, _PUBLICATION_ID, _PUBLICATION_DB = _BP + "PublicationXref", _BP + "ID", _BP + "DB"
 #: The literature databases WikiPathways' pipeline formats citations for (compared case-insensitively).
 FORMATTED_LITERATURE = ("PubMed", "DOI", "ISBN")
@@ -131,17 +132,16 @@ _FORMATTED = {name.casefold() for name in FORMATTED_LITERATURE}
 NEW_PATHWAY_VERSION = "WP0_r<YYYYMMDDHHMMSS>"
 _BOARD_SLACK = 1.0  # pixels: PathVisio rounds board sizes, so a node touching the edge is fine
 _OVERLAP_SHARE = 0.5  # a DataNode "covers" another when it hides more than half of the smaller one
-Box = tuple[float, float, float, float, etree._Element]  # left, top, right, bottom, the DataNode
-# The loops over DataNodes, lines and Xrefs give attribute names as bytes: lxml then need not encode them,
-# which saves some 7% of those loops' time.
+_Extent = tuple[float, float, float, float, etree._Element]  # a DataNode's left, top, right, bottom, itself
+# The loops over DataNodes, lines and Xrefs give attribute names as bytes: lxml then need not encode them.
 
 
-class Report:
-    """Collects the findings for one file."""
+class Findings:
+    """Collects the findings for one file (``items``), each with its rule's severity."""
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.findings: list[Finding] = []
+        self.items: list[Finding] = []
 
     def add(self, rule: str, message: str, el: etree._Element | None = None, line: int | None = None) -> None:
         """Add a finding; ``el`` gives its line (unless ``line`` is given) and GraphId, GroupId or rdf:id."""
@@ -149,18 +149,23 @@ class Report:
         if el is not None:
             line = line or _line(el)
             element = el.get("GraphId") or el.get("GroupId") or el.get(_RDF_ID) or ""
-        self.findings.append(Finding(self.name, rule, RULES[rule].severity, message, line, element))
+        self.items.append(Finding(self.name, rule, RULES[rule].severity, message, line, element))
 
 
-def check_submission(root: etree._Element, report: Report) -> None:
-    """Apply every submission rule to a GPML 2013a ``<Pathway>`` element, adding findings to ``report``."""
+def has_errors(findings: Iterable[Finding]) -> bool:
+    """True when any finding is error-level: WikiPathways' pipeline would fail on the file."""
+    return any(f.severity == ERROR for f in findings)
+
+
+def check_submission(root: etree._Element, findings: Findings) -> None:
+    """Apply every submission rule to a GPML 2013a ``<Pathway>`` element, adding findings to ``findings``."""
     scan = _scan(root)
     board = _board(scan)
-    _check_metadata(root, scan, board, report)
-    _check_literature(root, scan, report)
-    _check_xrefs(scan, report)
-    _check_refs(root, scan, report)
-    _check_layout(scan, board, report)
+    _check_metadata(root, scan, board, findings)
+    _check_literature(root, scan, findings)
+    _check_xrefs(scan, findings)
+    _check_refs(root, scan, findings)
+    _check_layout(scan, board, findings)
 
 
 @dataclass(slots=True)
@@ -183,7 +188,7 @@ class _Scan:
     publications: list[etree._Element] = field(default_factory=list)
     xrefs: list[tuple[str, str, etree._Element]] = field(default_factory=list)  # Database, ID, the Xref
     loose: list[tuple[etree._Element, str]] = field(default_factory=list)
-    boxes: list[Box] = field(default_factory=list)
+    boxes: list[_Extent] = field(default_factory=list)
 
 
 def _scan(root: etree._Element) -> _Scan:
@@ -314,48 +319,50 @@ def _add_xref(xref: etree._Element, scan: _Scan) -> bool:
 
 
 def _check_metadata(
-    root: etree._Element, scan: _Scan, board: tuple[float, float] | None, report: Report
+    root: etree._Element, scan: _Scan, board: tuple[float, float] | None, findings: Findings
 ) -> None:
     title = root.get("Name")
     if title is not None and len(title.strip()) < _MIN_TITLE:
-        report.add("title-length", f"the title {title!r} is shorter than {_MIN_TITLE} characters", root)
+        findings.add("title-length", f"the title {title!r} is shorter than {_MIN_TITLE} characters", root)
     for attribute, rule in (("Organism", "organism"), ("Author", "author")):
         if not (root.get(attribute) or "").strip():
-            report.add(rule, f"the Pathway has no {attribute}; set it in the pathway's properties", root)
-    _check_pipeline_metadata(root, report)
+            findings.add(rule, f"the Pathway has no {attribute}; set it in the pathway's properties", root)
+    _check_pipeline_metadata(root, findings)
     # Split off at most _MIN_WORDS words: the count is exact below _MIN_WORDS, the only case it is shown.
     words = len(" ".join(scan.descriptions).split(maxsplit=_MIN_WORDS))
     if words < _MIN_WORDS:
         found = f"has {words} words" if words else "is missing"
-        report.add("description", f"the description {found}; write at least {_MIN_WORDS} words", root)
+        findings.add("description", f"the description {found}; write at least {_MIN_WORDS} words", root)
     else:
         first = len(scan.descriptions[0].split("\n", 1)[0].split(maxsplit=_MIN_WORDS))
         if first < _MIN_WORDS:
-            report.add(
+            findings.add(
                 "description-first-line",
                 f"the description's first line has {first} words; WikiPathways' pull-request check counts "
                 f"that line only: put {_MIN_WORDS} or more words before the first line break",
                 root,
             )
     if scan.board is None:
-        report.add(
+        findings.add(
             "board-size", "no <Graphics BoardWidth=.. BoardHeight=..> in the Pathway; viewers need it", root
         )
     elif board is not None and min(board) <= 0:
-        report.add(
+        findings.add(
             "board-size", f"the board is {board[0]:g} x {board[1]:g}; both sizes must be positive", root
         )
     if scan.nodes and scan.annotated <= _MIN_ANNOTATED * scan.nodes:
         share = f"{scan.annotated} of {scan.nodes} DataNodes ({100 * scan.annotated / scan.nodes:.0f}%)"
-        report.add("annotated-nodes", f"only {share} have a database identifier; aim for more than 90%", root)
+        findings.add(
+            "annotated-nodes", f"only {share} have a database identifier; aim for more than 90%", root
+        )
 
 
-def _check_pipeline_metadata(root: etree._Element, report: Report) -> None:
+def _check_pipeline_metadata(root: etree._Element, findings: Findings) -> None:
     """Version and Author as WikiPathways' metadata and authors jobs read them."""
     version = root.get("Version")
     if version is None or "_" not in version:
         found = "has no Version" if version is None else f"has Version {version!r}, without '_'"
-        report.add(
+        findings.add(
             "version",
             f"the Pathway {found}: WikiPathways' metadata job splits it on '_' and crashes; "
             f'a new pathway takes Version="{NEW_PATHWAY_VERSION}"',
@@ -364,7 +371,7 @@ def _check_pipeline_metadata(root: etree._Element, report: Report) -> None:
     author = (root.get("Author") or "").strip()
     if author and not parse_authors(author):
         found = "names no one" if parse_authors(author) == () else f"is not written as [{author}]"
-        report.add(
+        findings.add(
             "author-list",
             f"Author {author!r} {found}: WikiPathways' authors job reads the user names between [ and ], "
             "separated by commas",
@@ -372,14 +379,14 @@ def _check_pipeline_metadata(root: etree._Element, report: Report) -> None:
         )
 
 
-def _check_literature(root: etree._Element, scan: _Scan, report: Report) -> None:
+def _check_literature(root: etree._Element, scan: _Scan, findings: Findings) -> None:
     if not scan.publications:
-        report.add("literature", "no literature reference; cite at least one (PubMed, DOI, ...)", root)
+        findings.add("literature", "no literature reference; cite at least one (PubMed, DOI, ...)", root)
     for publication in scan.publications:
         identifier = _first_child(publication, _PUBLICATION_ID)
         ident = (identifier.text or "").strip() if identifier is not None else ""
         if not ident:
-            report.add(
+            findings.add(
                 "empty-biopax-id",
                 "a literature reference has an empty ID; fill it in or drop it",
                 publication,
@@ -389,7 +396,7 @@ def _check_literature(root: etree._Element, scan: _Scan, report: Report) -> None
         name = (database.text or "").strip() if database is not None else ""
         if name.casefold() not in _FORMATTED:
             what = f"is a {name} reference" if name else "names no database (bp:DB)"
-            report.add(
+            findings.add(
                 "literature-database",
                 f"literature reference {ident!r} {what}: WikiPathways formats citations "
                 f"for {', '.join(FORMATTED_LITERATURE)} only; cite the PubMed id or DOI",
@@ -398,10 +405,10 @@ def _check_literature(root: etree._Element, scan: _Scan, report: Report) -> None
     citations = {publication.get(_RDF_ID) for publication in scan.publications}
     for ref in scan.biopax_refs:
         if (ref.text or "").strip() not in citations:
-            report.add("biopaxref", f"BiopaxRef {ref.text!r} names no reference in the Biopax section", ref)
+            findings.add("biopaxref", f"BiopaxRef {ref.text!r} names no reference in the Biopax section", ref)
 
 
-def _check_xrefs(scan: _Scan, report: Report) -> None:
+def _check_xrefs(scan: _Scan, findings: Findings) -> None:
     accepts = _id_tests()
     for database, identifier, xref in scan.xrefs:
         accepted = accepts.get(database)
@@ -412,10 +419,10 @@ def _check_xrefs(scan: _Scan, report: Report) -> None:
             owner = xref.getparent()
             owner = xref if owner is None else owner
             rule = "xref-database" if found[0] == "database" else "xref-id-pattern"
-            report.add(rule, f"{_describe(owner)}: {found[1]}", owner, _line(xref))
+            findings.add(rule, f"{_describe(owner)}: {found[1]}", owner, _line(xref))
 
 
-def _check_refs(root: etree._Element, scan: _Scan, report: Report) -> None:
+def _check_refs(root: etree._Element, scan: _Scan, findings: Findings) -> None:
     graph_ids, group_ids = set(scan.graph_ids), set(scan.group_ids)
     repeated_graph = _repeated(scan.graph_ids, graph_ids)
     repeated_group = _repeated(scan.group_ids, group_ids)
@@ -427,7 +434,7 @@ def _check_refs(root: etree._Element, scan: _Scan, report: Report) -> None:
         duplicates.update(f"GroupId {key!r}" for key in repeated_group)
         dangling = {f"GraphRef {ref!r}" for ref in dangling_graph}
         dangling.update(f"GroupRef {ref!r}" for ref in dangling_group)
-        _report_refs(root, duplicates, dangling, report)
+        _report_refs(root, duplicates, dangling, findings)
 
 
 def _repeated(ids: list[str | None], distinct: set[str | None]) -> list[str | None]:
@@ -437,36 +444,36 @@ def _repeated(ids: list[str | None], distinct: set[str | None]) -> list[str | No
     return [key for key, count in Counter(ids).items() if count > 1 and key is not None]
 
 
-def _report_refs(root: etree._Element, duplicates: set[str], dangling: set[str], report: Report) -> None:
+def _report_refs(root: etree._Element, duplicates: set[str], dangling: set[str], findings: Findings) -> None:
     """Name the elements behind repeated ids and dangling refs, in document order."""
     first: dict[str, etree._Element] = {}
-    for el in root.iter(_G + "*"):
+    for el in root.iter(G + "*"):
         for key in ("GraphId", "GroupId", "GraphRef", "GroupRef"):
             what = f"{key} {el.get(key)!r}"
             if what in duplicates and first.setdefault(what, el) is not el:
                 where = f"on line {_line(first[what])}" if _line(first[what]) else "by another element"
-                report.add("unique-graphid", f"{what} is also used {where}", el)
+                findings.add("unique-graphid", f"{what} is also used {where}", el)
             elif what in dangling:
                 owner = next(el.iterancestors(*_LINES), el) if el.tag == _POINT else el
                 target = "Group" if key == "GroupRef" else "element"
-                report.add(key.lower(), f"{_describe(owner)}: {what} names no {target} in this pathway", el)
+                findings.add(key.lower(), f"{_describe(owner)}: {what} names no {target} in this pathway", el)
 
 
-def _check_layout(scan: _Scan, board: tuple[float, float] | None, report: Report) -> None:
+def _check_layout(scan: _Scan, board: tuple[float, float] | None, findings: Findings) -> None:
     for el, where in scan.loose:
-        report.add("interaction-ends", f"{_describe(el)}: {where} connected to a node", el)
+        findings.add("interaction-ends", f"{_describe(el)}: {where} connected to a node", el)
     if board is not None and min(board) > 0:
         low, right_edge, bottom_edge = -_BOARD_SLACK, board[0] + _BOARD_SLACK, board[1] + _BOARD_SLACK
         for left, top, right, bottom, el in scan.boxes:
             if left < low or top < low or right > right_edge or bottom > bottom_edge:
                 message = f"{_describe(el)} lies (partly) off the {board[0]:g} x {board[1]:g} board"
-                report.add("inside-board", message, el)
-    _check_overlap(scan.boxes, report)
+                findings.add("inside-board", message, el)
+    _check_overlap(scan.boxes, findings)
 
 
-def _check_overlap(boxes: list[Box], report: Report) -> None:
+def _check_overlap(boxes: list[_Extent], findings: Findings) -> None:
     """Sweep the boxes left to right, keeping those that reach past the current one's left edge."""
-    active: list[Box] = []
+    active: list[_Extent] = []
     for box in sorted(boxes, key=itemgetter(0)):
         left, top, right, bottom, el = box
         active = [other for other in active if other[2] > left]
@@ -477,7 +484,7 @@ def _check_overlap(boxes: list[Box], report: Report) -> None:
             covered = ((right if right < o_right else o_right) - left) * height  # the sweep: o_left <= left
             smaller = min((right - left) * (bottom - top), (o_right - o_left) * (o_bottom - o_top))
             if height > 0 and covered > _OVERLAP_SHARE * smaller:
-                report.add("overlap", f"{_describe(el)} and {_describe(o_el)} cover each other", el)
+                findings.add("overlap", f"{_describe(el)} and {_describe(o_el)} cover each other", el)
         active.append(box)
 
 

@@ -1,6 +1,6 @@
 """Outlines of GPML ShapeTypes for the SVG preview: which SVG element draws each, with what geometry.
 
-Example: ``OUTLINES["Oval"].geometry(Box(0, 0, 80, 20))`` is ``'cx="40" cy="10" rx="40" ry="10"'``.
+Example: ``OUTLINES["Oval"].geometry(Rect(0, 0, 80, 20))`` is ``'cx="40" cy="10" rx="40" ry="10"'``.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import math
 from collections.abc import Callable
 from typing import NamedTuple
 
-from .render_geometry import Box, fmt, fmt_point
+from .geometry import Rect, fmt, fmt_point
 
 __all__ = ["OUTLINES", "RECTANGLE", "Outline", "rect"]
 
@@ -18,11 +18,11 @@ class Outline(NamedTuple):
     """How a ShapeType is drawn: the SVG element, its geometry attributes for a box, whether it is open."""
 
     tag: str
-    geometry: Callable[[Box], str]
+    geometry: Callable[[Rect], str]
     open: bool = False  # an open outline (a brace, an arc) is never filled
 
 
-def rect(b: Box, radius: float = 0.0) -> str:
+def rect(b: Rect, radius: float = 0.0) -> str:
     """The geometry attributes of a rectangle (rounded when radius is not 0), as markup."""
     corner = f' rx="{fmt(radius)}"' if radius else ""
     return f'x="{fmt(b.x)}" y="{fmt(b.y)}" width="{fmt(b.w)}" height="{fmt(b.h)}"{corner}'
@@ -32,7 +32,7 @@ def _rounded(limit: float, share: float = 4) -> Outline:
     return Outline("rect", lambda b: rect(b, min(limit, b.w / share, b.h / share)))
 
 
-def _ellipse(b: Box) -> str:
+def _ellipse(b: Rect) -> str:
     c = b.centre
     return f'cx="{fmt(c.real)}" cy="{fmt(c.imag)}" rx="{fmt(b.w / 2)}" ry="{fmt(b.h / 2)}"'
 
@@ -47,12 +47,12 @@ def _polygon(sides: int) -> Outline:
     )
 
 
-def _path(draw: Callable[[Box, str, str], str]) -> Outline:
+def _path(draw: Callable[[Rect, str, str], str]) -> Outline:
     """An open outline drawn as a path; draw gets the box and the ellipse radii as text."""
     return Outline("path", lambda b: f'd="{draw(b, fmt(b.w / 2), fmt(b.h / 2))}"', open=True)
 
 
-def _brace(b: Box, _rx: str, _ry: str) -> str:
+def _brace(b: Rect, _rx: str, _ry: str) -> str:
     q, c, top, bottom = min(b.h / 2, b.w / 4), b.centre, complex(b.centre.real, b.y), b.y + b.h
     left, right = complex(b.x, c.imag), complex(b.x + b.w, c.imag)
     xy = fmt_point

@@ -1,4 +1,4 @@
-"""SVG preview of any GPML 2013a pathway, drawn from the file itself in pure Python.
+"""SVG preview of any GPML 2013a pathway, drawn from the file itself in pure Python: the SVG writer.
 
 Example: ``render_file(Path("WP1.gpml"), Path("WP1.svg"))`` draws the statin pathway at the file's own
 coordinates: gene products as black boxes, metabolites in blue, interactions with their arrowheads,
@@ -7,8 +7,8 @@ scripts or URLs fetched) and the same input always gives the same bytes.
 
 The document is written directly as markup text, several times faster than building it element by
 element with lxml, and byte for byte what lxml would serialise (tests/test_render.py checks that). Every
-text and attribute value taken from the file goes through ``_esc`` or ``_esc_text``, so a label such as
-``<script>`` stays text.
+text and attribute value taken from the file goes through the GPML escaping (:mod:`converter.gpml.markup`),
+so a label such as ``<script>`` stays text.
 """
 
 from __future__ import annotations
@@ -17,25 +17,24 @@ import functools
 import hashlib
 import math
 import operator
-import os
-import re
-import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
 from lxml import etree
 
-from .errors import SchemaError
-from .gpml import GPML_NS, KNOWN_NAMESPACES, parse_gpml
-from .render_geometry import Box, Memo, Placement, Route, Scene, attributes, fmt, fmt_point, num
-from .render_shapes import OUTLINES, RECTANGLE, Outline, rect
+from ..errors import SchemaError
+from ..files import write_atomic
+from ..gpml import parse_gpml
+from ..gpml.markup import G, escape_attr, escape_text, not_gpml_2013a
+from .geometry import Memo, Placement, Rect, Route, attributes, fmt, fmt_point, num
+from .scene import Scene
+from .shapes import OUTLINES, RECTANGLE, Outline, rect
 
 __all__ = ["render_file", "render_svg"]
 
 SVG_NS = "http://www.w3.org/2000/svg"
-_G = f"{{{GPML_NS}}}"
-_PATHWAY = _G + "Pathway"
+_PATHWAY = G + "Pathway"
 _FONT = "Arial, Helvetica, sans-serif"
 _MARGIN, _TITLE_BAND = 10.0, 36.0
 _SAFE_LINK = ("http://", "https://", "ftp://", "mailto:")
@@ -43,27 +42,10 @@ _SAFE_LINK = ("http://", "https://", "ftp://", "mailto:")
 Attrs = dict[str, str | None]
 _DECLARATION = b"<?xml version='1.0' encoding='UTF-8'?>\n"  # as lxml writes it
 
-# What lxml (libxml2) escapes: in attribute values also '"' and the white space a parser would fold to
-# spaces; in element text only '&', '<', '>' and CR. Characters XML 1.0 forbids, which only a tree built
-# in code (never a parsed file) could hold, become U+FFFD instead of breaking the document.
-_FORBIDDEN = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
-_IN_ATTRIBUTE, _IN_TEXT = re.compile(f'[&<>"\t\n\r{_FORBIDDEN}]'), re.compile(f"[&<>\r{_FORBIDDEN}]")
-_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"}
-
-
-def _escape_one(match: re.Match[str]) -> str:
-    return _ESCAPES.get(match.group(), "\ufffd")
-
-
-#: An attribute value from the file as markup, escaped as lxml does (a partial: this runs for every label).
-_esc: Callable[[str], str] = functools.partial(_IN_ATTRIBUTE.sub, _escape_one)
-#: Element text from the file as markup, escaped as lxml does.
-_esc_text: Callable[[str], str] = functools.partial(_IN_TEXT.sub, _escape_one)
-
 
 def _attrs(attrs: Attrs) -> str:
     """Attributes as markup, each value escaped; None values left out."""
-    return "".join(f' {name}="{_esc(value)}"' for name, value in attrs.items() if value is not None)
+    return "".join(f' {name}="{escape_attr(value)}"' for name, value in attrs.items() if value is not None)
 
 
 _NAMED_COLOURS = {
@@ -191,7 +173,7 @@ def _look(kind: str, node_type: str, *style: str | None) -> _Look:
     )
 
 
-def _text_origin(look: _Look, box: Box, count: int) -> tuple[float, float]:
+def _text_origin(look: _Look, box: Rect, count: int) -> tuple[float, float]:
     """Where the first of `count` label lines starts in the box, by Align and Valign."""
     size, step = look.size, look.size * 1.2
     align = look.align
@@ -201,12 +183,12 @@ def _text_origin(look: _Look, box: Box, count: int) -> tuple[float, float]:
     return x, box.y + box.h - (count - 1) * step - size * 0.25 if look.valign == "Bottom" else box.y + size
 
 
-def _text(lines: list[str], look: _Look, box: Box) -> str:
+def _text(lines: list[str], look: _Look, box: Rect) -> str:
     """A label of several lines as one SVG text element with a tspan per line."""
     x, y = _text_origin(look, box, len(lines))
     step = look.size * 1.2
     spans = "".join(
-        f'<tspan x="{fmt(x)}" y="{fmt(y + i * step)}">{_esc_text(line)}</tspan>'
+        f'<tspan x="{fmt(x)}" y="{fmt(y + i * step)}">{escape_text(line)}</tspan>'
         for i, line in enumerate(lines)
     )
     return f'<text x="{fmt(x)}" y="{fmt(y)}"{look.text_attrs}>{spans}</text>'
@@ -219,10 +201,10 @@ class _Frame(NamedTuple):
     shape: str  # the outline, or ''
     one_line: str  # all that goes before a one-line label: start, '>', shape and the opening text tag
     look: _Look
-    box: Box
+    box: Rect
 
 
-def _frame(kind: str, node_type: str, gfx: Mapping[str, str], box: Box) -> _Frame:
+def _frame(kind: str, node_type: str, gfx: Mapping[str, str], box: Rect) -> _Frame:
     """The frame of a DataNode, Label, Shape or State drawn in the box."""
     look = _look(kind, node_type, *map(gfx.get, _STYLE_ATTRS))
     rotation = num(gfx.get("Rotation"))
@@ -253,17 +235,17 @@ def _node(el: etree._Element, kind: str, frame: _Frame) -> str:
     label = el.get("TextLabel", "")
     lines = label.splitlines() if label.strip() else []
     if len(lines) == 1:  # most labels: one string to add, with no call to _text
-        g = f"{frame.one_line}{_esc_text(lines[0])}</text></g>"
+        g = f"{frame.one_line}{escape_text(lines[0])}</text></g>"
     elif lines or frame.shape:
         g = f"{frame.start}>{frame.shape}{_text(lines, frame.look, frame.box) if lines else ''}</g>"
     else:
         g = f"{frame.start}/>"
     if kind == "Label" and (href := el.get("Href", "").strip()).lower().startswith(_SAFE_LINK):
-        return f'<a href="{_esc(href)}">{g}</a>'  # a web link only: never javascript: or data:
+        return f'<a href="{escape_attr(href)}">{g}</a>'  # a web link only: never javascript: or data:
     return g
 
 
-_LINE_CLASS = {_G + "Interaction": "interaction", _G + "GraphicalLine": "graphicalline"}
+_LINE_CLASS = {G + "Interaction": "interaction", G + "GraphicalLine": "graphicalline"}
 
 
 def _line(
@@ -288,7 +270,7 @@ def _line(
     return "".join(parts)
 
 
-def _items(scene: Scene, prefix: str, heads: set[tuple[str, str]]) -> list[tuple[float, str, Box]]:
+def _items(scene: Scene, prefix: str, heads: set[tuple[str, str]]) -> list[tuple[float, str, Rect]]:
     """Everything drawn, as markup with z-order and extent; groups go below their members, States on top."""
     items = []
     for group in scene.group_elements:
@@ -336,19 +318,19 @@ def _svg(root: etree._Element) -> str:
     items.sort(key=_BY_Z)  # stable: ties keep drawing order
     board = scene.graphics.get(root)
     extent = (
-        Box(0, 0, num(board.get("BoardWidth")), num(board.get("BoardHeight")))
+        Rect(0, 0, num(board.get("BoardWidth")), num(board.get("BoardHeight")))
         if board is not None
-        else Box(0, 0, 0, 0)
+        else Rect(0, 0, 0, 0)
     )
     extent = extent.union(*map(_EXTENT, items))
     name, organism = root.get("Name", "").strip() or "Untitled pathway", root.get("Organism", "").strip()
     width = max(extent.w + 2 * _MARGIN, 11 * len(name) + 7 * len(organism) + 4 * _MARGIN)
-    view = Box(
+    view = Rect(
         extent.x - _MARGIN, extent.y - _MARGIN - _TITLE_BAND, width, extent.h + 2 * _MARGIN + _TITLE_BAND
     )
     markers = "".join(_marker(prefix, kind, colour) for kind, colour in sorted(heads))
     organism_span = (
-        f'<tspan dx="8" font-size="13" font-weight="normal" fill="#666666">{_esc_text(organism)}'
+        f'<tspan dx="8" font-size="13" font-weight="normal" fill="#666666">{escape_text(organism)}'
         "</tspan>" if organism else ""
     )  # fmt: skip
     drawn = "".join(map(_MARKUP, items))
@@ -356,11 +338,11 @@ def _svg(root: etree._Element) -> str:
     return "".join([
         f'<svg xmlns="{SVG_NS}" viewBox="{corner} {size}" width="{fmt(view.w)}" height="{fmt(view.h)}"'
         f' role="img" font-family="{_FONT}" font-size="12" text-anchor="middle">',
-        f"<title>{_esc_text(name)}</title>",
+        f"<title>{escape_text(name)}</title>",
         f"<defs>{markers}</defs>" if markers else "<defs/>",
         f'<rect fill="#ffffff" {rect(view)}/>',
         f'<text class="title" x="{fmt(view.x + _MARGIN)}" y="{fmt(view.y + _MARGIN + 18)}" font-size="18"'
-        f' font-weight="bold" text-anchor="start">{_esc_text(name)}{organism_span}</text>',
+        f' font-weight="bold" text-anchor="start">{escape_text(name)}{organism_span}</text>',
         f'<g stroke-linejoin="round">{drawn}</g>' if drawn else '<g stroke-linejoin="round"/>',
         "</svg>",
     ])  # fmt: skip
@@ -384,22 +366,9 @@ def _not_gpml_2013a(root: etree._Element, source: bytes | str | Path | etree._El
         name = source.docinfo.URL or "<tree>"
     else:
         name = str(source) if isinstance(source, (str, Path)) else "<bytes>"
-    if version := KNOWN_NAMESPACES.get(etree.QName(root).namespace or ""):
-        return SchemaError(
-            f"{name}: {version} is not supported; render reads GPML 2013a (convert it with PathVisio)"
-        )
-    return SchemaError(f"{name}: not a GPML 2013a pathway (root element {root.tag!r})")
+    return SchemaError(f"{name}: {not_gpml_2013a(root)}")
 
 
 def render_file(gpml_path: Path, svg_path: Path) -> None:
-    """Render gpml_path to svg_path, writing a temporary file beside it and moving it into place."""
-    data, svg_path = render_svg(Path(gpml_path)), Path(svg_path)
-    handle, temp = tempfile.mkstemp(dir=svg_path.parent, prefix=f".{svg_path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temp, 0o644)  # mkstemp makes the file private; a preview is meant to be read
-        os.replace(temp, svg_path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    """Render ``gpml_path`` to ``svg_path``, which appears whole or not at all."""
+    write_atomic(svg_path, render_svg(Path(gpml_path)))

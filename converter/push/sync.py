@@ -12,7 +12,6 @@ Example: ``push_drafts([Path("out")], PushOptions(repo="me/sandbox", fork=False)
 from __future__ import annotations
 
 import base64
-import contextlib
 import functools
 import hashlib
 import logging
@@ -20,65 +19,39 @@ import os
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from lxml import etree
-
-from . import __version__
-from .errors import PushError, SchemaError
+from .. import __version__
+from ..batch import ledger
+from ..defaults import DEFAULT_API, DEFAULT_BASE, DEFAULT_MAX_PRS, DEFAULT_PATH_TEMPLATE, DEFAULT_REPO
+from ..errors import PushError, SchemaError
+from ..gpml import ERROR, has_errors, parse_authors, parse_gpml, validate
+from ..inputs import find_gpml
 from .github import SCOPES_HINT, AuthError, GitHub, GitHubError, UnavailableError, offline_answers
-from .gpml import BIOPAX_NS, GPML_NS, parse_authors, parse_gpml
-from .pipeline import LEDGER_NAME
-from .validate import validate
+from .text import pull_request_text
 
 __all__ = [
     "AUTHOR_LIST",
-    "DEFAULT_API",
-    "DEFAULT_PATH_TEMPLATE",
-    "DEFAULT_REPO",
-    "LEDGER_NAME",
-    "REVIEWER_CHECKLIST",
     "PushOptions",
     "PushResult",
     "branch_name",
     "draft_authors",
-    "find_drafts",
     "known_authors",
-    "pull_request_text",
     "push_drafts",
     "token_from_env",
 ]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_REPO = "wikipathways/wikipathways-database"
-DEFAULT_API = "https://api.github.com"
-DEFAULT_PATH_TEMPLATE = "pathways/{figid}/{figid}.gpml"
 #: Where WikiPathways lists the user names its pull-request checks accept as authors.
 AUTHOR_LIST = "scripts/author_list.csv"
 NO_TOKEN = f"no GitHub token: set GITHUB_TOKEN (or GH_TOKEN); {SCOPES_HINT}"
-#: The checklist WikiPathways' pull-request workflow gives its reviewers, plus what a PFOCR draft needs.
-REVIEWER_CHECKLIST = (
-    "Interactions are connected",
-    "Datanodes are annotated with database references",
-    "A description, consisting of a 2-3 sentence overview of processes described in the pathway, is included",
-    "At least one literature reference is provided",
-    "At least one pathway ontology term is included",
-    "Pathway title conforms to the [guidelines](https://github.com/wikipathways/wikipathways-faq/discussions/24)",
-    "Nodes are placed as in the figure (the draft lays them out on a grid)",
-    "Terms the converter could not map were checked against the figure",
-)
-_G = {"g": GPML_NS, "bp": BIOPAX_NS}
 _REPO = re.compile(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+")
-_LEDGER_TABLE = (
-    "CREATE TABLE IF NOT EXISTS pushes (figid TEXT PRIMARY KEY, sha256 TEXT, repo TEXT, branch TEXT,"
-    " pr_url TEXT, state TEXT, updated TEXT)"
-)
 
 
 @dataclass(frozen=True)
@@ -88,7 +61,7 @@ class PushOptions:
     ``allow_new_author``: push drafts whose authors ``scripts/author_list.csv`` does not list yet."""
 
     repo: str = DEFAULT_REPO
-    base: str = "main"
+    base: str = DEFAULT_BASE
     fork: bool = True
     path_template: str = DEFAULT_PATH_TEMPLATE
     api_url: str = DEFAULT_API
@@ -98,7 +71,7 @@ class PushOptions:
     backoff: float = 1.0
     max_wait: float = 900.0
     fork_timeout: float = 300.0
-    max_prs: int | None = 5
+    max_prs: int | None = DEFAULT_MAX_PRS
     allow_new_author: bool = False
 
 
@@ -115,7 +88,7 @@ class PushResult:
 
 
 @dataclass(frozen=True)
-class _Draft:
+class _Submission:
     path: Path
     figid: str
     data: bytes
@@ -141,75 +114,10 @@ def token_from_env(environ: Mapping[str, str] = os.environ) -> str | None:
     return environ.get("GITHUB_TOKEN", "").strip() or environ.get("GH_TOKEN", "").strip() or None
 
 
-def find_drafts(paths: Iterable[Path]) -> list[Path]:
-    """``*.gpml`` files as given, folders searched recursively (not hidden ones); sorted, each once."""
-    found: set[Path] = set()
-    for given in map(Path, paths):
-        if not given.is_dir():
-            found.add(given)
-            continue
-        for file in given.rglob("*.gpml"):
-            hidden = any(part.startswith(".") for part in file.relative_to(given).parts[:-1])
-            if file.is_file() and not hidden:
-                found.add(file)
-    return sorted(found)
-
-
 def branch_name(figid: str) -> str:
     """``pfocr-<figid>`` with only git-ref-safe characters. Example: ``pfocr-PMC10796104__AD-15-1-186-g1``."""
     safe = re.sub(r"\.{2,}", ".", re.sub(r"[^A-Za-z0-9._-]+", "-", figid)).strip(".-")
     return "pfocr-" + (safe.removesuffix(".lock") or "draft")
-
-
-def pull_request_text(tree: etree._ElementTree, figid: str, repo_path: str) -> tuple[str, str]:
-    """Title and Markdown body of a draft's pull request: description, sources, mapping and checklist."""
-    root = tree.getroot()
-    title = " ".join((root.get("Name") or figid).split())[:256]
-    nodes = root.findall("g:DataNode", _G)
-    annotated = sum(1 for xref in root.iterfind("g:DataNode/g:Xref", _G) if xref.get("ID", "").strip())
-    lines = [
-        f"Draft pathway made by pfocr2gpml {__version__} from the Pathway Figure OCR figure `{figid}`; "
-        "it needs a curator's review against the figure before it is ready.",
-        "",
-        f"**Organism:** {root.get('Organism') or 'not given'}  ",
-        f"**File:** `{repo_path}`",
-        "",
-        "### Description",
-        "",
-        (root.findtext("g:Comment[@Source='WikiPathways-description']", "", _G) or "none").strip(),
-        "",
-        "### Sources",
-        "",
-        *[f"- [{label.get('TextLabel') or 'link'}]({label.get('Href')})" for label in _links(root)],
-        "",
-        "### Mapping",
-        "",
-        f"- DataNodes with a database identifier: {annotated} of {len(nodes)}",
-        f"- DataNodes without one: {len(nodes) - annotated}",
-        f"- Interactions: {len(root.findall('g:Interaction', _G))}",
-        f"- Literature references: {len(root.findall('g:Biopax/bp:PublicationXref', _G))}",
-        *_unmapped(root.findtext("g:Comment[@Source='pfocr2gpml']", "", _G) or ""),
-        "",
-        "### Reviewer checklist",
-        "",
-        *[f"- [ ] {item}" for item in REVIEWER_CHECKLIST],
-    ]
-    return title, "\n".join(lines) + "\n"
-
-
-def _links(root: etree._Element) -> list[etree._Element]:
-    return [label for label in root.iterfind("g:Label[@Href]", _G) if label.get("Href", "").strip()]
-
-
-def _unmapped(comment: str, shown: int = 15) -> list[str]:
-    lines = [line.strip() for line in comment.strip().splitlines() if line.strip()]
-    if not lines:
-        return ["- Words from the figure not mapped: 0"]
-    counted = re.search(r"\((\d+)\)", lines[0])
-    count = int(counted.group(1)) if counted else len(lines) - 1
-    items = [f"  - {line}" for line in lines[1 : shown + 1]]
-    more = [f"  - … and {count - shown} more, listed in the pathway's comments"] if count > shown else []
-    return [f"- Words from the figure not mapped: {count}", *items, *more]
 
 
 def push_drafts(
@@ -228,7 +136,7 @@ def push_drafts(
     _check_options(options)
     if not options.dry_run and not token:
         raise PushError(NO_TOKEN)
-    drafts = find_drafts(paths)
+    drafts = find_gpml(paths)
     client = GitHub(
         options.api_url,
         token,
@@ -325,18 +233,18 @@ def _push_one(
     path: Path, client: GitHub, setup: Callable[[], _Target | GitHubError], options: PushOptions
 ) -> PushResult:
     figid = path.stem
-    errors = [f for f in validate(path, "all") if f.severity == "error"]
-    if errors:
-        first = errors[0]
+    findings = validate(path, "all")
+    if has_errors(findings):
+        first = next(f for f in findings if f.severity == ERROR)
         where = f" (line {first.line})" if first.line else ""
         return PushResult(
             path, figid, "refused", message=f"invalid draft: {first.rule}: {first.message}{where}"
         )
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    prior = _ledger_get(path.parent, figid)
-    if prior is not None and prior[:2] == (digest, options.repo) and prior[3] == "pushed":
-        return PushResult(path, figid, "unchanged", prior[2], "already pushed; recorded in the ledger")
+    prior = ledger.push_row(path.parent, figid)
+    if prior is not None and (prior.sha256, prior.repo, prior.state) == (digest, options.repo, "pushed"):
+        return PushResult(path, figid, "unchanged", prior.pr_url, "already pushed; recorded in the ledger")
     draft = _draft(path, data, digest, options)
     try:
         target = setup()
@@ -354,11 +262,11 @@ def _push_one(
     return PushResult(path, figid, action, url, message)
 
 
-def _draft(path: Path, data: bytes, digest: str, options: PushOptions) -> _Draft:
+def _draft(path: Path, data: bytes, digest: str, options: PushOptions) -> _Submission:
     figid = path.stem
     repo_path = options.path_template.format(figid=figid)
     title, body = pull_request_text(parse_gpml(data), figid, repo_path)
-    return _Draft(path, figid, data, digest, branch_name(figid), repo_path, title, body)
+    return _Submission(path, figid, data, digest, branch_name(figid), repo_path, title, body)
 
 
 def _check_options(options: PushOptions) -> None:
@@ -410,7 +318,7 @@ def _ensure_fork(client: GitHub, repo: str, login: str, options: PushOptions) ->
     return fork
 
 
-def _sync(client: GitHub, target: _Target, draft: _Draft) -> tuple[str, str, str]:
+def _sync(client: GitHub, target: _Target, draft: _Submission) -> tuple[str, str, str]:
     """Make the branch hold the draft and a pull request show it: (action, pull request URL, message)."""
     label, pulls_url = f"{target.head_owner}:{draft.branch}", f"/repos/{target.repo}/pulls"
     pulls = client.get(pulls_url, {"head": label, "state": "all", "per_page": "100"}) or []
@@ -453,7 +361,7 @@ def _ensure_branch(client: GitHub, target: _Target, branch: str) -> None:
         client.create(f"/repos/{target.head_repo}/git/refs", body, find=lambda: client.get(ref))
 
 
-def _commit(client: GitHub, target: _Target, draft: _Draft) -> bool:
+def _commit(client: GitHub, target: _Target, draft: _Submission) -> bool:
     """Commit the draft on its branch unless the same bytes are there already; True if a commit was made."""
     url = f"/repos/{target.head_repo}/contents/{quote(draft.repo_path)}"
     blob = _blob_sha(draft.data)
@@ -484,28 +392,12 @@ def _blob_sha(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
-def _ledger_get(folder: Path, figid: str) -> tuple[str, str, str, str] | None:
-    """(sha256, repo, pr_url, state) recorded for ``figid``, if the ledger has it."""
-    db = folder / LEDGER_NAME
-    if not db.is_file():
-        return None
-    try:
-        with contextlib.closing(sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)) as con:
-            sql = "SELECT sha256, repo, pr_url, state FROM pushes WHERE figid = ?"
-            row = con.execute(sql, (figid,)).fetchone()
-    except sqlite3.Error:  # no pushes table yet, or an unreadable file: push as if unrecorded
-        return None
-    return (str(row[0]), str(row[1]), str(row[2] or ""), str(row[3])) if row else None
-
-
-def _ledger_put(draft: _Draft, options: PushOptions, pr_url: str, state: str) -> None:
+def _ledger_put(draft: _Submission, options: PushOptions, pr_url: str, state: str) -> None:
     if options.dry_run:
         return
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     row = (draft.figid, draft.sha256, options.repo, draft.branch, pr_url, state, now)
     try:
-        with contextlib.closing(sqlite3.connect(draft.path.parent / LEDGER_NAME, timeout=30)) as con, con:
-            con.execute(_LEDGER_TABLE)
-            con.execute("INSERT OR REPLACE INTO pushes VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+        ledger.record_push(draft.path.parent, row)
     except sqlite3.Error as exc:
-        log.warning("%s: cannot record the push in %s: %s", draft.figid, LEDGER_NAME, exc)
+        log.warning("%s: cannot record the push in %s: %s", draft.figid, ledger.LEDGER_NAME, exc)

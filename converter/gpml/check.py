@@ -2,8 +2,8 @@
 
 Validation returns data, a list of :class:`Finding`; it never prints and never raises for bad input. Rule ids,
 severities and the reasons for them are in :data:`RULES` and ``docs/rules.md``. This module reads the input
-and runs the input, declaration and schema checks; the submission rules themselves are in
-:mod:`converter.rules`.
+and runs the input, declaration, start-tag and schema checks; the submission rules themselves are in
+:mod:`converter.gpml.rules`.
 
 Example: ``validate(Path("WP1.gpml"))`` is ``[]`` for the live Statin pathway; for WP4290 it names the
 DataNode whose GroupRef points to a Group that does not exist (rule ``groupref``, an error).
@@ -17,7 +17,7 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache, partial
 from importlib import resources
@@ -26,9 +26,10 @@ from typing import Any, cast
 
 from lxml import etree
 
-from .errors import SchemaError
-from .gpml import GPML_NS, KNOWN_NAMESPACES, MAX_GPML_BYTES, parse_gpml
-from .rules import ERROR, RULES, Finding, Report, Rule, check_submission
+from ..errors import SchemaError
+from .markup import G, not_gpml_2013a
+from .reader import parse_gpml, read_gpml_bytes
+from .rules import RULES, Finding, Findings, Rule, check_submission, has_errors
 
 __all__ = [
     "RULES",
@@ -36,7 +37,6 @@ __all__ = [
     "Finding",
     "Rule",
     "has_errors",
-    "iter_gpml_paths",
     "validate",
     "validate_paths",
     "validate_tree",
@@ -46,8 +46,7 @@ RULE_SETS = ("schema", "submission", "all")
 #: Fewer files than this are validated in this process: starting workers would cost more than it saves.
 MIN_FILES_FOR_PROCESSES = 32
 
-_G = "{" + GPML_NS + "}"
-_PATHWAY = _G + "Pathway"
+_PATHWAY = G + "Pathway"
 _DECLARATION = re.compile(rb"\A(?:\xef\xbb\xbf)?<\?xml\s[^>]*\?>")
 _ENCODING = re.compile(rb"""encoding\s*=\s*["']([^"']*)["']""")
 _BOM = b"\xef\xbb\xbf"
@@ -72,14 +71,11 @@ def validate(source: bytes | str | Path, rules: str = "all", name: str | None = 
     if isinstance(source, bytes):
         label, data = name or "<bytes>", source
     else:
-        path = Path(source)
-        label = name or str(path)
+        label = name or str(source)
         try:
-            if path.stat().st_size > MAX_GPML_BYTES:
-                return [_fail(label, "file-read", f"larger than {MAX_GPML_BYTES // 2**20} MiB, not read")]
-            data = path.read_bytes()
-        except OSError as exc:
-            return [_fail(label, "file-read", f"cannot read the file: {exc.strerror or exc}")]
+            data = read_gpml_bytes(source)
+        except SchemaError as exc:
+            return [_fail(label, "file-read", str(exc).removeprefix(f"{source}: "))]
     try:
         tree = parse_gpml(data)
     except SchemaError as exc:
@@ -96,16 +92,16 @@ def validate_tree(
 ) -> list[Finding]:
     """Validate a parsed or freshly built GPML tree; ``raw`` (the file's bytes) adds the declaration rules."""
     _check_rules(rules)
-    report = Report(name)
+    report = Findings(name)
     root = tree.getroot()
     docinfo = tree.docinfo
     if docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         report.add(
             "xml-well-formed", "has a DOCTYPE: GPML never declares one (entities are not expanded)", line=1
         )
-        return report.findings
+        return report.items
     if not _check_version(root, report):
-        return report.findings
+        return report.items
     submission = rules in ("submission", "all")
     if submission:
         if raw is not None and _check_declaration(raw, report) and root.get("Organism") is not None:
@@ -113,7 +109,7 @@ def validate_tree(
         check_submission(root, report)
     if rules in ("schema", "all"):
         _check_schema(tree, report, duplicates_reported=submission)
-    return sorted(report.findings, key=lambda f: f.line or 0)
+    return sorted(report.items, key=lambda f: f.line or 0)
 
 
 def validate_paths(
@@ -145,23 +141,6 @@ def validate_paths(
         )
     finally:  # also when the caller stops early: drop the chunks not yet started
         pool.shutdown(cancel_futures=True)
-
-
-def iter_gpml_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given, folders searched recursively for ``*.gpml`` (sorted); each path once."""
-    seen: set[Path] = set()
-    for given in paths:
-        path = Path(given)
-        found = sorted(p for p in path.rglob("*.gpml") if p.is_file()) if path.is_dir() else [path]
-        for file in found:
-            if file not in seen:
-                seen.add(file)
-                yield file
-
-
-def has_errors(findings: Iterable[Finding]) -> bool:
-    """True when any finding is error-level (the CLI's exit code 1)."""
-    return any(f.severity == ERROR for f in findings)
 
 
 def _usable_cpus() -> int:
@@ -205,24 +184,14 @@ def _schema() -> etree.XMLSchema:
     return schema
 
 
-def _check_version(root: etree._Element, report: Report) -> bool:
+def _check_version(root: etree._Element, report: Findings) -> bool:
     if root.tag == _PATHWAY:
         return True
-    qname = etree.QName(root)
-    version = KNOWN_NAMESPACES.get(qname.namespace or "")
-    if version and qname.localname == "Pathway":
-        message = (
-            f"this is {version} ({qname.namespace}), not GPML 2013a, the format WikiPathways stores; "
-            "convert it (PathVisio opens it and saves GPML 2013a) and validate again"
-        )
-    else:
-        found = f"<{qname.localname}> in namespace {qname.namespace or '(none)'}"
-        message = f'not a GPML pathway: the root is {found}; expected <Pathway xmlns="{GPML_NS}">'
-    report.add("gpml-version", message, root)
+    report.add("gpml-version", f"{not_gpml_2013a(root)}; then validate again", root)
     return False
 
 
-def _check_declaration(raw: bytes, report: Report) -> bool:
+def _check_declaration(raw: bytes, report: Findings) -> bool:
     """The encoding and declaration rules; False when the bytes are not ASCII-compatible (UTF-16)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         report.add("encoding", "the file is UTF-16; save it as UTF-8", line=1)
@@ -254,7 +223,7 @@ def _check_declaration(raw: bytes, report: Report) -> bool:
     return True
 
 
-def _check_start_tag(raw: bytes, report: Report) -> None:
+def _check_start_tag(raw: bytes, report: Findings) -> None:
     """The ``<Pathway ...>`` line as WikiPathways' pipeline reads it: with sed, taking everything after
     ``Organism=`` on the first line holding ``<Pathway `` (quotes and '>' dropped) as the organism."""
     found = _START_TAG_LINE.search(raw)
@@ -280,12 +249,12 @@ def _check_start_tag(raw: bytes, report: Report) -> None:
     )
 
 
-def _check_schema(tree: etree._ElementTree, report: Report, duplicates_reported: bool) -> None:
+def _check_schema(tree: etree._ElementTree, report: Findings, duplicates_reported: bool) -> None:
     schema = _schema()
     if schema.validate(tree):
         return
     for error in cast("Iterable[Any]", schema.error_log):  # lxml-stubs lack _LogEntry
-        message = error.message.replace(_G, "")
+        message = error.message.replace(G, "")
         duplicate = _DUPLICATE_ID.search(error.message)
         if duplicate and _NCNAME.fullmatch(duplicate.group(1)):  # a well-formed xs:ID, so a repeated one
             if duplicates_reported:

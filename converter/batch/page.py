@@ -1,4 +1,4 @@
-"""The batch report as one static page: ``OUTDIR/index.html``, a card per figure, filters and failures.
+"""A batch's report as one static page: ``OUTDIR/index.html``, a card per figure, filters and failures.
 
 Example: after ``pfocr2gpml batch samples -o out``, ``write_html_report(Path("out"), report)`` writes
 ``out/index.html``; open it from the file system (no server) to browse the drafts by status and organism,
@@ -15,10 +15,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import math
-import os
 import re
 import secrets
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache, partial
@@ -31,12 +29,13 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
+from .. import links
+from ..files import open_atomic
+
 __all__ = ["INDEX_HTML", "PAGE_SIZE", "render_html", "write_html_report"]
 
 INDEX_HTML = "index.html"
 PAGE_SIZE = 60  # cards per page: the page stays quick with the whole 91,000-figure corpus
-PFOCR_FIGURES = "https://pfocr.wikipathways.org/figures/"
-DOI_LINK = "https://doi.org/"
 STATUSES = ("converted", "skipped", "failed")
 VALIDATIONS = ("valid", "warnings", "invalid")
 # One row of the embedded JSON per figure, in this column order (lists: a third of the size of objects).
@@ -72,7 +71,7 @@ _OPEN_FAILURES = 200  # the failures list starts folded when longer than this
 def _environment() -> Environment:
     """The Jinja2 environment: autoescaping on, undefined names are errors."""
     env = Environment(
-        loader=PackageLoader("converter", "templates"),
+        loader=PackageLoader("converter.batch", "templates"),
         autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -86,7 +85,7 @@ def _environment() -> Environment:
 @cache
 def _script() -> tuple[Markup, str]:
     """The page's script and its CSP hash (``sha256-…``); the script is static, never built from data."""
-    text = (files("converter") / "templates" / "report.js").read_text(encoding="utf-8")
+    text = (files("converter.batch") / "templates" / "report.js").read_text(encoding="utf-8")
     if "</" in text or "<!--" in text:
         raise ValueError("templates/report.js must not contain '</' or '<!--': it is inlined in a <script>")
     digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
@@ -108,7 +107,7 @@ def _text(value: object) -> str:
 
 def _count(value: object) -> int:
     """A count from the report; anything that is not a finite number counts as 0."""
-    if type(value) is int:  # the usual case, 455,000 times for the whole corpus
+    if type(value) is int:  # the usual case, tested first
         return max(value, 0)
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return 0
@@ -149,10 +148,15 @@ def _row(figure: Mapping[str, Any], codes: dict[str, dict[str, int]]) -> list[An
         link = _local_link(figure.get(name))
         values[name] = None if link and link == usual.get(name) else link
     pfocr = _web_link(figure.get("pfocr_url"))
-    usual_pfocr = figid and pfocr in (f"{PFOCR_FIGURES}{figid}.html", f"{PFOCR_FIGURES}{ref}.html")
+    usual_pfocr = figid and pfocr in (
+        f"{links.PFOCR_FIGURES}{figid}.html",
+        f"{links.PFOCR_FIGURES}{ref}.html",
+    )
     values["pfocr_url"] = None if usual_pfocr else pfocr
     paper = _web_link(figure.get("paper_url"))
-    values["paper_url"] = f"doi:{paper.removeprefix(DOI_LINK)}" if paper.startswith(DOI_LINK) else paper
+    values["paper_url"] = (
+        f"doi:{paper.removeprefix(links.DOI_RESOLVER)}" if paper.startswith(links.DOI_RESOLVER) else paper
+    )
     for name in CODED:
         values[name] = codes[name].setdefault(values[name], len(codes[name]))
     return [values[name] for name in COLUMNS]
@@ -214,8 +218,8 @@ def _context(
         "data": {
             "columns": COLUMNS,
             "codes": values,
-            "pfocr_prefix": PFOCR_FIGURES,
-            "doi_prefix": DOI_LINK,
+            "pfocr_prefix": links.PFOCR_FIGURES,
+            "doi_prefix": links.DOI_RESOLVER,
             "page_size": PAGE_SIZE,
             "rows": rows,  # last, so that the small fields above are easy to read in the page source
         },
@@ -263,16 +267,8 @@ def write_html_report(outdir: Path, report: Mapping[str, Any]) -> Path:
     memory stays flat whatever their number when ``report["figures"]`` can be iterated again (a list, or
     batch's view of its ledger); a one-shot iterator is read into a list first.
     """
-    outdir = Path(outdir)
-    target = outdir / INDEX_HTML
-    handle, temp = tempfile.mkstemp(dir=outdir, prefix=f".{INDEX_HTML}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            for piece in _pieces(report):
-                out.write(piece.encode("utf-8"))
-        os.chmod(temp, 0o644)  # mkstemp makes the file private; the page is meant to be read (and served)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    target = Path(outdir) / INDEX_HTML
+    with open_atomic(target) as out:
+        for piece in _pieces(report):
+            out.write(piece.encode("utf-8"))
     return target

@@ -24,8 +24,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from . import __version__
-from .errors import PushError
+from .. import __version__
+from ..errors import PushError
 
 __all__ = [
     "SCOPES_HINT",

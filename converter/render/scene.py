@@ -1,0 +1,166 @@
+"""What the SVG preview draws of a parsed GPML 2013a pathway, and where: nodes, States, groups and lines.
+
+Example: in WP1 an Interaction from HMGCR's right edge (RelX=1) to an Anchor halfway along another line gets
+its route from ``Scene(root).route(line)``.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from ..gpml.markup import G
+from .geometry import Placement, Point, Rect, Route, dot, elbow, num, placement, side, straighten
+
+__all__ = ["Scene"]
+
+_GRAPHICS, _POINT, _ANCHOR = G + "Graphics", G + "Point", G + "Anchor"
+LINE_KINDS = ("Interaction", "GraphicalLine")
+_KINDS = {G + kind: kind for kind in ("DataNode", "Label", "Shape", "State", "Group", *LINE_KINDS)}
+_GROUP_PAD = 8.0  # PathVisio draws a group this far outside its members
+
+
+def _points_and_anchors(gfx: etree._Element) -> tuple[list[etree._Element], list[etree._Element]]:
+    """The Point and Anchor elements in a line's Graphics, in one pass over its children."""
+    points, anchors = [], []
+    for child in gfx:
+        if (tag := child.tag) == _POINT:
+            points.append(child)
+        elif tag == _ANCHOR:
+            anchors.append(child)
+    return points, anchors
+
+
+class Scene:
+    """Geometry of one pathway: boxes by GraphId, group boxes by GroupId, line routes on demand.
+
+    What :mod:`.svg` draws, in document order: `nodes` (DataNodes, Labels, Shapes with a box, each with its
+    kind and Placement), `states`, `group_elements` and `lines`. `graphics` maps each element to its
+    Graphics. Elements as keys are safe: lxml hands out the same proxy while one is alive.
+    """
+
+    def __init__(self, root: etree._Element) -> None:
+        self.boxes: dict[str, Rect] = {}
+        self.groups: dict[str, tuple[Rect, float]] = {}  # box and a z-order just below the members
+        self.members: dict[str, list[str | Placement]] = {}  # a nested group's GroupId or a node's place
+        self.anchors: dict[str, tuple[etree._Element, float]] = {}
+        self.graphics: dict[etree._Element, etree._Element] = {}
+        self.nodes: list[tuple[etree._Element, str, Placement]] = []
+        self.states: list[etree._Element] = []
+        self.group_elements: list[etree._Element] = []
+        self.lines: list[etree._Element] = []
+        self._routes: dict[etree._Element, Route | None] = {}
+        for graphics in root.iter(_GRAPHICS):  # one pass instead of a find() per element
+            if (parent := graphics.getparent()) is not None:
+                self.graphics.setdefault(parent, graphics)
+        self._sort_out(root)
+        for state in self.states:
+            if state.get("GraphId") and (box := self.state_box(state)) is not None:
+                self.boxes[state.get("GraphId", "")] = box
+        for group in self.group_elements:
+            if (found := self.group(group.get("GroupId", ""), set())) and (graph_id := group.get("GraphId")):
+                self.boxes[graph_id] = found[0]
+        if self.lines:  # only lines hold anchors (in their Graphics): most drafts have none
+            lines = set(self.lines)
+            for anchor in root.iter(_ANCHOR):  # one pass over the tree, not two searches per line
+                gfx = anchor.getparent()
+                line = gfx.getparent() if gfx is not None and gfx.tag == _GRAPHICS else None
+                if line in lines and (anchor_id := anchor.get("GraphId")) is not None:
+                    self.anchors[anchor_id] = (line, num(anchor.get("Position"), 0.5))
+
+    def _sort_out(self, root: etree._Element) -> None:
+        """Fill the lists of what is drawn, the boxes by GraphId and the members of groups."""
+        shapes = []  # DataNodes, Labels, Shapes and Groups, in document order
+        for el in root:  # one loop over all children: iterchildren(*tags) costs more to set up than it saves
+            kind = _KINDS.get(el.tag)  # None for other elements, comments and processing instructions
+            if kind == "State":
+                self.states.append(el)
+            elif kind in LINE_KINDS:
+                self.lines.append(el)
+            elif kind is not None:
+                shapes.append((el, kind))
+                if kind == "Group":
+                    self.group_elements.append(el)
+        # Only lines and States look boxes up by GraphId, and only groups have members: most drafts have no
+        # lines or States and many have no groups, so their nodes' GraphId and GroupRef need not be read.
+        grouped, boxed = bool(self.group_elements), bool(self.states or self.lines)
+        for el, kind in shapes:
+            gfx = self.graphics.get(el)
+            placed = placement(gfx) if gfx is not None else None
+            if placed is not None and kind != "Group":
+                self.nodes.append((el, kind, placed))
+            member = el.get("GroupId", "") if kind == "Group" else placed
+            if grouped and member is not None and (group_ref := el.get("GroupRef")):
+                self.members.setdefault(group_ref, []).append(member)
+            if boxed and placed is not None and (graph_id := el.get("GraphId")):
+                self.boxes[graph_id] = placed.box
+
+    def state_box(self, state: etree._Element) -> Rect | None:
+        """A State sits on its DataNode at RelX/RelY, with its own width and height."""
+        parent, gfx = self.boxes.get(state.get("GraphRef", "")), self.graphics.get(state)
+        if parent is None or gfx is None:
+            return None
+        w, h = max(num(gfx.get("Width")), 0.0), max(num(gfx.get("Height")), 0.0)
+        centre = parent.at(complex(num(gfx.get("RelX")), num(gfx.get("RelY"))))
+        return Rect(centre.real - w / 2, centre.imag - h / 2, w, h)
+
+    def group(self, group_id: str, seen: set[str]) -> tuple[Rect, float] | None:
+        """Bounds of a group's members (nested groups included) plus padding, and a z just below them."""
+        if group_id in self.groups or group_id in seen or not group_id:
+            return self.groups.get(group_id)
+        seen.add(group_id)
+        found: list[tuple[Rect, float]] = []
+        for member in self.members.get(group_id, []):
+            if isinstance(member, str):
+                found += filter(None, [self.group(member, seen)])
+            else:
+                found.append((member.box, member.z))
+        if not found:
+            return None
+        bounds = found[0][0].union(*(box for box, _z in found[1:]))
+        self.groups[group_id] = bounds.grow(_GROUP_PAD), min(z for _b, z in found) - 0.5
+        return self.groups[group_id]
+
+    def place(self, point: etree._Element) -> tuple[Point | None, Point | None]:
+        """Where a line point sits (on the element it references, else at its X/Y), and its box side."""
+        ref, rel = point.get("GraphRef", ""), complex(num(point.get("RelX")), num(point.get("RelY")))
+        if ref in self.boxes:
+            return self.boxes[ref].at(rel), side(rel)
+        if ref in self.anchors and (route := self.route(self.anchors[ref][0])) is not None:
+            return route.along(self.anchors[ref][1])[0], None
+        if point.get("X") is None or point.get("Y") is None:
+            return None, None
+        return complex(num(point.get("X")), num(point.get("Y"))), None
+
+    def freeside(self, point: etree._Element, at: Point, other: Point) -> Point:
+        """Side of a line end not on a box: across the line it is anchored to, else facing the other end."""
+        anchor = self.anchors.get(point.get("GraphRef", ""))
+        route = self._routes.get(anchor[0]) if anchor else None
+        if anchor is None or route is None:
+            return side(other - at)
+        normal = route.along(anchor[1])[1] * 1j
+        return side(normal if dot(normal, other - at) >= 0 else -normal)
+
+    def route(self, line: etree._Element) -> Route | None:
+        """The drawn route of an Interaction or GraphicalLine, or None when its ends cannot be placed."""
+        if line in self._routes:
+            return self._routes[line]
+        self._routes[line] = None  # an anchor chain that loops back falls back to the points' X/Y
+        gfx = self.graphics.get(line)
+        points, anchors = _points_and_anchors(gfx) if gfx is not None else ([], [])
+        if gfx is None or len(points) < 2:
+            return None
+        (start, ds), (end, de) = self.place(points[0]), self.place(points[-1])
+        if start is None or end is None:
+            return None
+        middle = [
+            complex(num(p.get("X")), num(p.get("Y"))) for p in points[1:-1] if p.get("X") and p.get("Y")
+        ]
+        kind = gfx.get("ConnectorType", "Straight")
+        if kind in ("Elbow", "Curved"):
+            ds, de = ds or self.freeside(points[0], start, end), de or self.freeside(points[-1], end, start)
+            corners = elbow(start, ds, end, de, middle)
+        else:
+            corners = straighten([start, *middle, end]) if kind == "Segmented" else [start, end]
+        corners = corners if len(corners) > 1 else [start, end]
+        self._routes[line] = Route(corners, kind == "Curved", (points[0], points[-1]), anchors)
+        return self._routes[line]
