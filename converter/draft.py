@@ -13,10 +13,10 @@ from .layout import Section, arrange
 from .mapping import RecordMapping, Term, Unmapped
 from .model import Citation, DataNode, Group, Label, Pathway
 from .records import FigureRecord
+from .wikipathways import DATA_SOURCE, MIN_DESCRIPTION_WORDS, MIN_TITLE, new_pathway_version
 
 __all__ = [
     "DEFAULT_AUTHOR",
-    "NEW_PATHWAY_ID",
     "UNMAPPED_SOURCE",
     "DraftOptions",
     "build_pathway",
@@ -31,12 +31,6 @@ __all__ = [
     "unmapped_comment",
 ]
 
-#: Live pathways all say WikiPathways, and a merged draft is a WikiPathways pathway; nothing reads it.
-DATA_SOURCE = "WikiPathways"
-#: A new pathway has no WP id until WikiPathways' editors assign one: its Version is ``WP0_r<timestamp>``.
-NEW_PATHWAY_ID = "WP0"
-MIN_NAME = 10
-MIN_DESCRIPTION_WORDS = 15
 NODE_TYPES = {"gene": "GeneProduct", "chemical": "Metabolite"}
 #: The Source of the draft's Comment that lists the unmapped words.
 UNMAPPED_SOURCE = "pfocr2gpml"
@@ -112,7 +106,7 @@ def name_of(record: FigureRecord) -> str:
     """The figure title, else the paper title (the first with ≥ 10 characters), else one made up."""
     for candidate in (record.title, record.paper_title):
         text = candidate.strip().rstrip(".").strip()
-        if len(text) >= MIN_NAME:
+        if len(text) >= MIN_TITLE:
             return text
     number = record.number or "figure"
     return f"Pathway figure {number} from {record.pmcid or record.figid}"
@@ -267,7 +261,7 @@ def build_pathway(
         organism=mapping.organism,
         authors=options.authors or (DEFAULT_AUTHOR,),
         data_source=DATA_SOURCE,
-        version=f"{NEW_PATHWAY_ID}_r{last_modified}",
+        version=new_pathway_version(last_modified),
         last_modified=last_modified,
         description=description_of(record),
         comments=comments,

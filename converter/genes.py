@@ -13,7 +13,7 @@ from __future__ import annotations
 import gzip
 import zlib
 from bisect import bisect_left
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -37,7 +37,7 @@ ORGANISMS: dict[str, str] = {"Homo sapiens": "human", "Mus musculus": "mouse", "
 
 _ID_COLUMNS = ("entrez", "hgnc", "ensembl", "uniprot", "mgi", "rgd")
 _NAME_COLUMNS = {"previous": "previous symbol", "aliases": "alias"}
-_SCANS_BEFORE_MAP = 16  # a scan costs ~2-3 ms, the name map ~50 ms: build it only when busy
+_SCANS_BEFORE_MAP = 16  # a scan is cheap for a few words; the name map pays off only for many
 _NOT_GENES = "not_genes.txt"
 
 
@@ -322,25 +322,17 @@ def _load(short: str) -> GeneIndex:
     return GeneIndex(_scientific(short), text)
 
 
-def resolve_keywords(
-    words: Sequence[str], index: GeneIndex, *, non_genes: Collection[str] = ()
-) -> list[Resolution]:
+def resolve_keywords(words: Sequence[str], index: GeneIndex) -> list[Resolution]:
     """Resolve a PFOCR keyword list: one Resolution per word, same order.
 
     A word resolved only through a previous symbol or alias to a gene that the list also names by
     its official symbol (``TNF-a`` beside ``TNF``), or that an earlier word already reached, is a
-    chemical or disease word rather than a second gene: it comes back unresolved. ``non_genes``
-    are words the record's own chemical or disease tables hold and its genes table does not
-    (``CAMP`` read from a figure saying cAMP); they are refused even when they are symbols.
+    chemical or disease word rather than a second gene: it comes back unresolved.
     """
     listed = {word.strip() for word in words}
-    refused = {word.strip() for word in non_genes}
     seen: dict[Gene, str] = {}
     out = []
     for word in words:
-        if word.strip() in refused:
-            out.append(Resolution(word.strip(), None, reason="a chemical or disease word of this record"))
-            continue
         found = index.resolve(word)
         gene = found.gene
         if gene is not None and found.how != "symbol":

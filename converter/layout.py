@@ -149,7 +149,7 @@ def _place_section(section: Section, cell: float, top: float, width: float) -> t
 
 
 def _title_lines(title: str, width: int) -> tuple[str, ...]:
-    # textwrap splits and rejoins even a title that fits one line (40% of PFOCR titles do); it returns
+    # textwrap splits and rejoins even a title that fits one line (many PFOCR titles do); it returns
     # such a line unchanged when its only whitespace is spaces (isprintable) and none trails.
     if len(title) <= width and title.isprintable() and not title.endswith(" "):
         return (title,)

@@ -11,14 +11,24 @@ import logging
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import yaml
 
 from .errors import RecordError
+from .tables import (
+    NA_VALUES,
+    TABLE_KINDS,
+    ChemicalRow,
+    DiseaseRow,
+    GeneRow,
+    digits,
+    mesh_id,
+    parse_table,
+)
 
 __all__ = [
     "ChemicalRow",
@@ -46,45 +56,12 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
         return "tag:yaml.org,2002:str"
 
 
-#: Values PFOCR writes for "no value".
-NA_VALUES = frozenset({"", "NA", ".na.character", "NaN", "nan", "NULL"})
 #: A figid names an output file: letters, digits and ``._-`` only, never ``..``.
 FIGID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 #: Control characters that neither YAML nor XML accept; OCR'd text sometimes carries them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 MAX_RECORD_BYTES = 4 * 1024 * 1024
 MAX_TABLE_BYTES = 32 * 1024 * 1024
-TABLE_KINDS = ("genes", "chemicals", "diseases")
-
-
-# Table rows are named tuples: a figure has dozens, and a tuple is made in C, several times faster
-# than a frozen dataclass (which sets each field through object.__setattr__).
-class GeneRow(NamedTuple):
-    """One row of a genes table (or one inline gene of an older record)."""
-
-    word: str
-    symbol: str
-    entrez: str
-    organism: str = ""
-    source: str = ""
-
-
-class ChemicalRow(NamedTuple):
-    """One row of a chemicals table: MeSH id (``D005227``) and ChEBI id (``CHEBI:35366``) when known."""
-
-    word: str
-    name: str = ""
-    mesh: str = ""
-    chebi: str = ""
-
-
-class DiseaseRow(NamedTuple):
-    """One row of a diseases table: MeSH id and Disease Ontology id (``DOID:1612``) when known."""
-
-    word: str
-    name: str = ""
-    mesh: str = ""
-    doid: str = ""
 
 
 @dataclass(frozen=True)
@@ -286,7 +263,7 @@ def _inline_genes(raw: object) -> tuple[GeneRow, ...] | None:
             GeneRow(
                 word=value(item.get("word")),
                 symbol=value(item.get("hgnc_symbol")) or value(item.get("symbol")),
-                entrez=_digits(value(item.get("entrez"))),
+                entrez=digits(value(item.get("entrez"))),
                 source=value(item.get("source")),
             )
         )
@@ -303,29 +280,8 @@ def _inline_terms(raw: object, kind: type[ChemicalRow] | type[DiseaseRow]) -> An
             raise TypeError(f"{kind.__name__}: each item must be a mapping")
         ident = value(item.get("identifier"))
         source = value(item.get("source")).upper()
-        rows.append(kind(word=value(item.get("word")), mesh=_mesh(ident) if source == "MESH" else ""))
+        rows.append(kind(word=value(item.get("word")), mesh=mesh_id(ident) if source == "MESH" else ""))
     return tuple(rows)
-
-
-def _na(text: str) -> str:
-    """A stripped cell, with PFOCR's missing-value markers as ``""``."""
-    return "" if text in NA_VALUES else text
-
-
-def _digits(text: str) -> str:
-    return text if text.isdigit() else ""
-
-
-def _mesh(text: str) -> str:
-    """``mesh:D005227`` or ``D005227`` → ``D005227``; anything else → ``""``."""
-    ident = text.split(":", 1)[1] if text.lower().startswith("mesh:") else text
-    return ident if re.fullmatch(r"[CD]\d{6,9}", ident) else ""
-
-
-def _prefixed(text: str, prefix: str) -> str:
-    """``chebi:35366`` → ``CHEBI:35366``, ``doid:1612`` → ``DOID:1612``; anything else → ``""``."""
-    head, _, tail = text.partition(":")
-    return f"{prefix}:{tail}" if head.upper() == prefix and tail.isdigit() else ""
 
 
 def _read_file(path: str | Path, limit: int) -> bytes | None:
@@ -369,79 +325,11 @@ def _text_of(data: bytes, path: Path) -> str:
         raise RecordError(f"{path}: {exc}") from exc
 
 
-def _padded(text: str) -> bool:
-    """Whether a table may have a cell that stripping changes; False is sure, True may be wrong.
-
-    In ASCII text, once ``_decode`` has dropped control characters and carriage returns, the only white
-    space besides tabs and newlines is the space: a few substring searches in C tell. Other text may
-    hold any of Unicode's spaces, so its cells are stripped one by one.
-    """
-    if not text.isascii():
-        return True
-    return (
-        " \t" in text
-        or "\t " in text
-        or " \n" in text
-        or "\n " in text
-        or text[:1] == " "
-        or text[-1:] == " "
-    )
-
-
-def _tsv_columns(text: str) -> tuple[dict[str, int], int, Callable[[str], list[str]]]:
-    """A table's columns by name, its row count, and a getter of a column: cells stripped, ``""`` where
-    missing. Column by column, the rows of a table are read in a few C-level passes."""
-    lines = text.split("\n")
-    header = lines[0].split("\t") if lines else []
-    rows = [line.split("\t") for line in lines[1:] if line.strip()]
-    where = {name.strip(): i for i, name in enumerate(header)}
-    # Most tables have no padded cell and no short row: their columns are read without a call per cell.
-    padded = _padded(text)
-    shortest = min(map(len, rows), default=0)
-
-    def column(name: str) -> list[str]:
-        i = where.get(name)
-        if i is None:
-            return [""] * len(rows)
-        if i < shortest and not padded:
-            return [row[i] for row in rows]
-        return [row[i].strip() if i < len(row) else "" for row in rows]
-
-    return where, len(rows), column
-
-
 def read_table(
     path: Path, kind: str
 ) -> tuple[GeneRow, ...] | tuple[ChemicalRow, ...] | tuple[DiseaseRow, ...]:
     """Read a ``-genes``, ``-chemicals`` or ``-diseases`` table by column name (older layouts too)."""
-    return _table_rows(_text_of(_read_bytes(path, MAX_TABLE_BYTES), path), path, kind)
-
-
-def _table_rows(
-    text: str, path: Path, kind: str
-) -> tuple[GeneRow, ...] | tuple[ChemicalRow, ...] | tuple[DiseaseRow, ...]:
-    where, count, column = _tsv_columns(text)
-    if kind == "genes":
-        if count and "word" not in where:
-            raise RecordError(f"{path}: not a genes table (no 'word' column)")
-        # "NA" is a real fly gene symbol: a symbol is missing only when the id is too.
-        entrez = [_digits(ident) for ident in column("ncbigene_id")]
-        organisms = [_na(text) for text in column("organism_name")]
-        sources = [_na(text) for text in column("source")]
-        return tuple(map(GeneRow, column("word"), column("ncbigene_symbol"), entrez, organisms, sources))
-    if kind == "chemicals":
-        names = [_na(a) or _na(b) for a, b in zip(column("name"), column("match"), strict=True)]
-        by_source = zip(column("identifier"), column("source"), strict=True)
-        mesh_of_source = [ident if source == "MESH" else "" for ident, source in by_source]
-        mesh = [_mesh(a or b) for a, b in zip(column("mesh"), mesh_of_source, strict=True)]
-        chebi = [_prefixed(text, "CHEBI") for text in column("chebi")]
-        return tuple(map(ChemicalRow, column("word"), names, mesh, chebi))
-    if kind == "diseases":
-        names = [_na(a) or _na(b) for a, b in zip(column("name"), column("match"), strict=True)]
-        mesh = [_mesh(text) for text in column("mesh")]
-        doid = [_prefixed(text, "DOID") for text in column("doid")]
-        return tuple(map(DiseaseRow, column("word"), names, mesh, doid))
-    raise ValueError(f"unknown table kind {kind!r}")
+    return parse_table(_text_of(_read_bytes(path, MAX_TABLE_BYTES), path), path, kind)
 
 
 def _table_candidates(record_path: Path, figid: str, kind: str) -> Iterator[str]:
@@ -483,5 +371,5 @@ def read_record(path: Path, tables: Mapping[str, Path] | None = None, find: bool
         else:
             continue
         digest.update(raw)
-        loaded[kind] = _table_rows(_text_of(raw, table), table, kind)
+        loaded[kind] = parse_table(_text_of(raw, table), table, kind)
     return replace(record, **loaded, sha256=digest.hexdigest())

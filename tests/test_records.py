@@ -149,7 +149,8 @@ def test_table_columns_as_if_every_cell_were_stripped(pfocr_dir: Path) -> None:
     """The fast path for tables without padding or short rows reads what stripping every cell reads."""
     import random
 
-    from converter.records import _decode, _tsv_columns
+    from converter.records import _decode
+    from converter.tables import _tsv_columns
 
     rng = random.Random(3)
     tables = [_decode(p.read_bytes()) for p in sorted((pfocr_dir / "_data").glob("*.tsv"))]

@@ -12,6 +12,7 @@ import pytest
 from lxml import etree
 
 import converter.gpml.check as validate_module
+import converter.gpml.findings as findings_module
 import converter.gpml.reader as reader_module
 import converter.gpml.rules as rules_module
 from converter.gpml import (
@@ -24,7 +25,8 @@ from converter.gpml import (
     validate_tree,
 )
 from converter.gpml.datasources import datasources, lookup, problem, suggest
-from converter.gpml.rules import Findings, check_submission
+from converter.gpml.findings import Findings
+from converter.gpml.rules import check_submission
 
 from .conftest import REPO, TEST_DATA
 
@@ -364,7 +366,7 @@ def test_rules_module_is_pure_and_below_validate() -> None:
     findings = Findings("draft")
     check_submission(tree, findings)
     assert [(f.file, f.rule) for f in findings.items] == [("draft", "organism")]
-    assert validate_module.Finding is Finding and validate_module.RULES is rules_module.RULES
+    assert validate_module.Finding is Finding and validate_module.RULES is findings_module.RULES
 
 
 def test_has_errors() -> None:

@@ -27,9 +27,10 @@ from typing import Any, cast
 from lxml import etree
 
 from ..errors import SchemaError
+from .findings import RULES, Finding, Findings, Rule, has_errors
 from .markup import G, not_gpml_2013a
 from .reader import parse_gpml, read_gpml_bytes
-from .rules import RULES, Finding, Findings, Rule, check_submission, has_errors
+from .rules import check_submission
 
 __all__ = [
     "RULES",

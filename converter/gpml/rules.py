@@ -1,4 +1,4 @@
-"""WikiPathways' submission rules: the rule table, the findings they give, and the checks beyond the schema.
+"""WikiPathways' submission rules: the checks beyond the schema (the rule table is :mod:`.findings`).
 
 :func:`check_submission` looks at a parsed GPML 2013a ``<Pathway>`` (metadata, literature, identifiers, ids
 and references, layout) and adds findings to a :class:`Findings`. It is pure: no I/O, no schema.
@@ -12,110 +12,25 @@ exist (rule ``groupref``, an error).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from operator import itemgetter
 
 from lxml import etree
 
+from ..wikipathways import (
+    DESCRIPTION_SOURCE,
+    FORMATTED_LITERATURE,
+    MIN_DESCRIPTION_WORDS,
+    MIN_TITLE,
+    new_pathway_version,
+)
 from .datasources import datasources, problem
+from .findings import Findings, element_line
 from .markup import BIOPAX_NS, RDF_NS, G, parse_authors
 
-__all__ = [
-    "ERROR",
-    "FORMATTED_LITERATURE",
-    "RULES",
-    "WARNING",
-    "Finding",
-    "Findings",
-    "Rule",
-    "check_submission",
-]
-
-ERROR, WARNING = "error", "warning"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem in one file: the rule, its severity, what to do, and where (line, GraphId)."""
-
-    file: str
-    rule: str
-    severity: str
-    message: str
-    line: int | None = None
-    element: str = ""
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A rule: id, severity, the rule set it belongs to (``input`` rules always run), one line on it."""
-
-    id: str
-    severity: str
-    scope: str
-    description: str
-
-
-RULES: dict[str, Rule] = {
-    row[0]: Rule(*row)
-    for row in (
-        ("file-read", ERROR, "input", "The file can be read and is at most 64 MiB."),
-        ("xml-well-formed", ERROR, "input", "The file is well-formed XML without a DOCTYPE."),
-        ("gpml-version", ERROR, "input", "The document is GPML 2013a, the format WikiPathways stores."),
-        ("schema", ERROR, "schema", "The document is valid against GPML2013a.xsd."),
-        ("encoding", ERROR, "submission", "The file is UTF-8 (declared encoding, no UTF-16)."),
-        (
-            "xml-declaration",
-            ERROR,
-            "submission",
-            'The file starts with <?xml version="1.0" encoding="UTF-8"?>, the form gpml2pvjson reads.',
-        ),
-        ("title-length", WARNING, "submission", "The title has at least 10 characters."),
-        ("organism", ERROR, "submission", "The Pathway names its Organism."),
-        (
-            "organism-last",
-            WARNING,
-            "submission",
-            "Organism is the last attribute of a one-line <Pathway ...> start tag.",
-        ),
-        ("version", ERROR, "submission", "The Pathway has a Version with '_', as WP<id>_r<revision>."),
-        ("author", ERROR, "submission", "The Pathway names its Author(s)."),
-        ("author-list", WARNING, "submission", "Author is a bracketed list of user names: [a, b]."),
-        ("board-size", ERROR, "submission", "The Pathway's Graphics gives a positive board size."),
-        ("description", WARNING, "submission", "A WikiPathways-description Comment of 15 words or more."),
-        (
-            "description-first-line",
-            WARNING,
-            "submission",
-            "The description's first line alone has 15 words or more.",
-        ),
-        ("literature", WARNING, "submission", "At least one literature reference (bp:PublicationXref)."),
-        ("empty-biopax-id", WARNING, "submission", "No literature reference with an empty bp:ID."),
-        (
-            "literature-database",
-            WARNING,
-            "submission",
-            "Every literature reference is a PubMed, DOI or ISBN one, which WikiPathways can format.",
-        ),
-        ("annotated-nodes", WARNING, "submission", "More than 90% of DataNodes have a database and ID."),
-        ("xref-database", WARNING, "submission", "Every Xref Database is a data source BridgeDb knows."),
-        (
-            "xref-id-pattern",
-            WARNING,
-            "submission",
-            "Every Xref ID matches BridgeDb's pattern for its database.",
-        ),
-        ("unique-graphid", ERROR, "submission", "No GraphId, and no Group GroupId, is used twice."),
-        ("groupref", ERROR, "submission", "Every GroupRef names an existing Group."),
-        ("graphref", ERROR, "submission", "Every GraphRef names an existing element."),
-        ("biopaxref", WARNING, "submission", "Every BiopaxRef names a reference in the Biopax section."),
-        ("interaction-ends", WARNING, "submission", "Every Interaction is connected at both ends."),
-        ("inside-board", WARNING, "submission", "Every DataNode lies on the board."),
-        ("overlap", WARNING, "submission", "No DataNode covers more than half of another."),
-    )
-}
+__all__ = ["check_submission"]
 
 _BP, _RDF_ID = "{" + BIOPAX_NS + "}", "{" + RDF_NS + "}id"
 _COMMENT, _GRAPHICS, _BIOPAX, _BIOPAX_REF = (G + t for t in ("Comment", "Graphics", "Biopax", "BiopaxRef"))
@@ -123,38 +38,12 @@ _XREF, _DATA_NODE, _GROUP, _STATE = (G + t for t in ("Xref", "DataNode", "Group"
 _INTERACTION, _POINT = G + "Interaction", G + "Point"
 _LINES = {_INTERACTION, G + "GraphicalLine"}
 _PUBLICATION, _PUBLICATION_ID, _PUBLICATION_DB = _BP + "PublicationXref", _BP + "ID", _BP + "DB"
-#: The literature databases WikiPathways' pipeline formats citations for (compared case-insensitively).
-FORMATTED_LITERATURE = ("PubMed", "DOI", "ISBN")
-_DESCRIPTION_SOURCE = "WikiPathways-description"
-_MIN_TITLE, _MIN_WORDS, _MIN_ANNOTATED = 10, 15, 0.9
+_MIN_TITLE, _MIN_WORDS, _MIN_ANNOTATED = MIN_TITLE, MIN_DESCRIPTION_WORDS, 0.9
 _FORMATTED = {name.casefold() for name in FORMATTED_LITERATURE}
-#: What a new pathway's Version looks like; the editors give it its WP id.
-NEW_PATHWAY_VERSION = "WP0_r<YYYYMMDDHHMMSS>"
 _BOARD_SLACK = 1.0  # pixels: PathVisio rounds board sizes, so a node touching the edge is fine
 _OVERLAP_SHARE = 0.5  # a DataNode "covers" another when it hides more than half of the smaller one
 _Extent = tuple[float, float, float, float, etree._Element]  # a DataNode's left, top, right, bottom, itself
 # The loops over DataNodes, lines and Xrefs give attribute names as bytes: lxml then need not encode them.
-
-
-class Findings:
-    """Collects the findings for one file (``items``), each with its rule's severity."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.items: list[Finding] = []
-
-    def add(self, rule: str, message: str, el: etree._Element | None = None, line: int | None = None) -> None:
-        """Add a finding; ``el`` gives its line (unless ``line`` is given) and GraphId, GroupId or rdf:id."""
-        element = ""
-        if el is not None:
-            line = line or _line(el)
-            element = el.get("GraphId") or el.get("GroupId") or el.get(_RDF_ID) or ""
-        self.items.append(Finding(self.name, rule, RULES[rule].severity, message, line, element))
-
-
-def has_errors(findings: Iterable[Finding]) -> bool:
-    """True when any finding is error-level: WikiPathways' pipeline would fail on the file."""
-    return any(f.severity == ERROR for f in findings)
 
 
 def check_submission(root: etree._Element, findings: Findings) -> None:
@@ -209,7 +98,7 @@ def _scan(root: etree._Element) -> _Scan:
         elif tag in _LINES:
             lines.append(el)
         elif tag == _COMMENT:
-            if el.get("Source") == _DESCRIPTION_SOURCE:
+            if el.get("Source") == DESCRIPTION_SOURCE:
                 scan.descriptions.append(el.text or "")
         elif tag == _BIOPAX:
             scan.publications.extend(el.iterchildren(_PUBLICATION))
@@ -365,7 +254,7 @@ def _check_pipeline_metadata(root: etree._Element, findings: Findings) -> None:
         findings.add(
             "version",
             f"the Pathway {found}: WikiPathways' metadata job splits it on '_' and crashes; "
-            f'a new pathway takes Version="{NEW_PATHWAY_VERSION}"',
+            f'a new pathway takes Version="{new_pathway_version("<YYYYMMDDHHMMSS>")}"',
             root,
         )
     author = (root.get("Author") or "").strip()
@@ -514,9 +403,7 @@ def _first_child(el: etree._Element, tag: str) -> etree._Element | None:
     return None
 
 
-def _line(el: etree._Element) -> int | None:
-    line = el.sourceline  # None for elements built in memory
-    return line if isinstance(line, int) else None
+_line = element_line
 
 
 def _describe(el: etree._Element) -> str:

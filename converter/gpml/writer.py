@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..files import write_atomic
 from ..model import Box, DataNode, Label, Pathway
+from ..wikipathways import DESCRIPTION_SOURCE
 from .markup import (
     BIOPAX_NS,
     GPML_NS,
@@ -39,7 +40,7 @@ class _Numbers(dict[float, str]):
     """Coordinates as written (``_num``), each distinct value formatted once and then looked up.
 
     Round + repr cost more than the rest of a Graphics element, and drafts reuse few values: a grid's
-    columns, rows and cell sizes (2,000 drafts used 398 distinct values). The bound is for other input.
+    columns, rows and cell sizes. The bound is for other input.
     """
 
     def __missing__(self, value: float) -> str:
@@ -133,7 +134,7 @@ def _pathway_lines(pathway: Pathway) -> list[str]:
     optional += [("Last-Modified", pathway.last_modified)]
     pairs = [("Name", pathway.name), *[(k, v) for k, v in optional if v], ("Organism", pathway.organism)]
     lines = [f'<Pathway xmlns="{GPML_NS}"{_attrs(pairs)}>']
-    comments = [("WikiPathways-description", pathway.description)] if pathway.description else []
+    comments = [(DESCRIPTION_SOURCE, pathway.description)] if pathway.description else []
     for source, text in [*comments, *pathway.comments]:
         lines.append(f'  <Comment Source="{escape_attr(source)}">{escape_text(text)}</Comment>')
     lines += [f"  <BiopaxRef>{escape_text(cite.ref_id)}</BiopaxRef>" for cite in pathway.citations]

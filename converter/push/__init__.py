@@ -1,10 +1,11 @@
 """Push drafts to WikiPathways as GitHub draft pull requests, one GPML file per pull request.
 
 :mod:`.sync` makes the fork, branch, commit and pull request (idempotently, recorded in the ledger),
-:mod:`.text` writes the pull request's text, and :mod:`.github` is the REST client (retries, pacing, rate
+:mod:`.text` writes the pull request's text, :mod:`.authors` checks the drafts' authors against the
+target's author list, and :mod:`.github` is the REST client (retries, pacing, rate
 limits, a token that never leaks). This package is the only one that talks HTTP.
 """
 
-from .sync import AUTHOR_LIST, PushOptions, PushResult, push_drafts, token_from_env
+from .sync import PushOptions, PushResult, push_drafts, token_from_env
 
-__all__ = ["AUTHOR_LIST", "PushOptions", "PushResult", "push_drafts", "token_from_env"]
+__all__ = ["PushOptions", "PushResult", "push_drafts", "token_from_env"]

@@ -29,27 +29,23 @@ from urllib.parse import quote
 from .. import __version__
 from ..batch import ledger
 from ..defaults import DEFAULT_API, DEFAULT_BASE, DEFAULT_MAX_PRS, DEFAULT_PATH_TEMPLATE, DEFAULT_REPO
-from ..errors import PushError, SchemaError
-from ..gpml import ERROR, has_errors, parse_authors, parse_gpml, validate
+from ..errors import PushError
+from ..gpml import ERROR, has_errors, parse_gpml, validate
 from ..inputs import find_gpml
+from .authors import check_authors
 from .github import SCOPES_HINT, AuthError, GitHub, GitHubError, UnavailableError, offline_answers
 from .text import pull_request_text
 
 __all__ = [
-    "AUTHOR_LIST",
     "PushOptions",
     "PushResult",
     "branch_name",
-    "draft_authors",
-    "known_authors",
     "push_drafts",
     "token_from_env",
 ]
 
 log = logging.getLogger(__name__)
 
-#: Where WikiPathways lists the user names its pull-request checks accept as authors.
-AUTHOR_LIST = "scripts/author_list.csv"
 NO_TOKEN = f"no GitHub token: set GITHUB_TOKEN (or GH_TOKEN); {SCOPES_HINT}"
 _REPO = re.compile(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+")
 
@@ -155,7 +151,7 @@ def _run(drafts: list[Path], client: GitHub, options: PushOptions) -> Iterator[P
         # The authors of all drafts are checked before the first one is sent: no pull request is opened
         # when any names an author WikiPathways' checks would fail on.
         if not options.allow_new_author:
-            _check_authors(drafts, client, options)
+            check_authors(drafts, client, options.repo, options.base, dry_run=options.dry_run)
         return _setup_or_error(client, options)
 
     target = functools.cache(setup)  # asked once, when the first draft needs it
@@ -171,52 +167,6 @@ def _run(drafts: list[Path], client: GitHub, options: PushOptions) -> Iterator[P
             yield result
     finally:
         client.close()
-
-
-def known_authors(client: GitHub, repo: str, base: str) -> frozenset[str] | None:
-    """The user names listed in ``repo``'s ``scripts/author_list.csv`` on ``base`` (one request), None when
-    the repository has no such file. Read as WikiPathways' authors job reads it: the first comma-separated
-    field of each line after the header."""
-    found = client.get(f"/repos/{repo}/contents/{quote(AUTHOR_LIST)}", {"ref": base})
-    if found is None:
-        return None
-    if not isinstance(found, dict) or found.get("encoding") != "base64":
-        raise PushError(f"cannot read {AUTHOR_LIST} of {repo}: GitHub sent no base64 content for it")
-    text = base64.b64decode(str(found.get("content", ""))).decode("utf-8", "replace")
-    return frozenset(
-        name for line in text.splitlines()[1:] if (name := line.split(",", 1)[0].strip().strip("\ufeff"))
-    )
-
-
-def draft_authors(path: Path) -> tuple[str, ...]:
-    """The user names in a draft's ``Author="[a, b]"``; () when it has none or cannot be read."""
-    try:
-        author = parse_gpml(path).getroot().get("Author") or ""
-    except SchemaError:
-        return ()  # push refuses the draft itself when it comes to it
-    return parse_authors(author) or ()
-
-
-def _check_authors(drafts: list[Path], client: GitHub, options: PushOptions) -> None:
-    """Refuse the run, before any pull request, when a draft names an author the target does not list:
-    WikiPathways' pull-request authors job fails on such an author."""
-    listed = known_authors(client, options.repo, options.base)
-    if listed is None:
-        where = "in a dry run" if options.dry_run else f"{options.repo} ({options.base}) has no {AUTHOR_LIST}"
-        log.warning("authors not checked: %s", where)
-        return
-    unknown: dict[str, int] = {}
-    for path in drafts:
-        for name in draft_authors(path):
-            if name not in listed:
-                unknown[name] = unknown.get(name, 0) + 1
-    if unknown:
-        names = ", ".join(f"{name!r} ({count} drafts)" for name, count in unknown.items())
-        raise PushError(
-            f"not in {AUTHOR_LIST} of {options.repo}: {names}; WikiPathways' pull-request checks fail for "
-            "an author not listed there. Convert the drafts again with --author YOUR_WIKIPATHWAYS_USER_NAME, "
-            "or, if you are a new contributor adding yourself to that file, push with --allow-new-author"
-        )
 
 
 def _setup_or_error(client: GitHub, options: PushOptions) -> _Target | GitHubError:

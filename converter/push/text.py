@@ -7,6 +7,7 @@ from lxml import etree
 from .. import __version__, links
 from ..draft import UNMAPPED_SOURCE, read_unmapped_comment
 from ..gpml.markup import BIOPAX_NS, GPML_NS
+from ..wikipathways import DESCRIPTION_SOURCE
 
 __all__ = ["REVIEWER_CHECKLIST", "pull_request_text"]
 
@@ -41,7 +42,7 @@ def pull_request_text(tree: etree._ElementTree, figid: str, repo_path: str) -> t
         "",
         "### Description",
         "",
-        (root.findtext("g:Comment[@Source='WikiPathways-description']", "", _NS) or "none").strip(),
+        (root.findtext(f"g:Comment[@Source='{DESCRIPTION_SOURCE}']", "", _NS) or "none").strip(),
         "",
         "### Sources",
         "",
