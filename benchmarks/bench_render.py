@@ -8,7 +8,7 @@ shared machine then counts less). Prints mean, median and p95 over the pathways,
 
 ``--baseline DIR`` also times the renderer of another checkout (for example the committed one, from
 ``mkdir /tmp/head && git archive HEAD converter | tar -x -C /tmp/head``): its whole converter package, since
-render.py and render_geometry.py change together. The two are interleaved pathway by pathway so that a busy
+the renderer modules change together. The two are interleaved pathway by pathway so that a busy
 moment hits both alike, and the script checks that both give the same bytes.
 
 Usage:

@@ -34,6 +34,7 @@ __all__ = [
 NODE_TYPES = {"gene": "GeneProduct", "chemical": "Metabolite"}
 #: The Source of the draft's Comment that lists the unmapped words.
 UNMAPPED_SOURCE = "pfocr2gpml"
+_UNMAPPED_LINE = re.compile(r"(.*) \((gene|keyword|chemical|disease)\): (.*)", re.DOTALL)
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.-]")
 
 
@@ -181,16 +182,21 @@ def unmapped_comment(unmapped: Iterable[Unmapped]) -> str:
     return f"Not mapped by pfocr2gpml ({len(lines)}):\n" + "\n".join(lines)
 
 
-def read_unmapped_comment(text: str) -> list[str]:
-    """The ``word (kind): reason`` lines of an :func:`unmapped_comment` (``[]`` for no comment).
+def read_unmapped_comment(text: str) -> list[Unmapped]:
+    """The items of an :func:`unmapped_comment` (``[]`` for no comment); a line a curator wrote by hand
+    is an item whose word is the whole line.
 
     Example: ``read_unmapped_comment(unmapped_comment([Unmapped("ROS", "keyword", "not a gene")]))`` is
-    ``["ROS (keyword): not a gene"]``.
+    ``[Unmapped("ROS", "keyword", "not a gene")]``.
     """
-    lines = text.strip().split("\n")
-    if not lines[0].startswith("Not mapped by pfocr2gpml ("):
-        return [line.strip() for line in lines if line.strip()]  # edited by hand: every line an item
-    return [line for line in lines[1:] if line.strip()]
+    lines = [line for line in text.strip().split("\n") if line.strip()]
+    if lines and lines[0].startswith("Not mapped by pfocr2gpml ("):
+        lines = lines[1:]
+    items = []
+    for line in lines:
+        found = _UNMAPPED_LINE.fullmatch(line)
+        items.append(Unmapped(*found.groups()) if found else Unmapped(line.strip(), "", ""))
+    return items
 
 
 def _key(term: Term) -> str:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import tarfile
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from converter.pipeline import Conversion, ConvertOptions, convert_record
 
@@ -15,6 +17,8 @@ PFOCR = SHARED / "corpora" / "pfocr"
 WIKIPATHWAYS_TAR = SHARED / "corpora" / "wikipathways-gpml-c0aa5fd.tar.xz"
 SAMPLES = REPO / "samples"
 TEST_DATA = REPO / "tests" / "data"
+#: The GPML 2013a schema as the installed package ships it (what users get), not the repository's copy.
+XSD = etree.XMLSchema(etree.fromstring(files("converter.schemas").joinpath("GPML2013a.xsd").read_bytes()))
 
 
 def _need(path: Path) -> Path:

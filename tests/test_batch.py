@@ -23,10 +23,9 @@ from converter.errors import RecordError
 from converter.inputs import find_records
 from converter.pipeline import ConvertOptions, output_path
 
-from .conftest import REPO, SAMPLES
+from .conftest import SAMPLES, XSD
 from .synthetic import make_corpus
 
-XSD = etree.XMLSchema(etree.parse(str(REPO / "schemas" / "GPML2013a.xsd")))
 runner = CliRunner()
 
 
@@ -205,3 +204,14 @@ def test_a_ledger_of_an_older_version_gains_the_new_columns(pfocr_dir: Path, tmp
     records[0].write_text(records[0].read_text().replace("figtitle:", "figtitle: Changed", 1))
     assert sorted(o.status for o in run_batch(records, out, workers=1, resume=True)) == [
         "converted", "skipped", "skipped"]  # fmt: skip
+
+
+def test_no_previews_writes_drafts_and_no_svg(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    options = ["--workers", "1", "--no-previews", "--json"]
+    result = runner.invoke(app, ["batch", str(SAMPLES), "-o", str(out), *options])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["converted"] == 3 and len(list(out.glob("*.gpml"))) == 3
+    assert not list(out.rglob("*.svg"))
+    report = json.loads((out / "report.json").read_text())
+    assert [f["preview"] for f in report["figures"]] == ["", "", ""]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -15,10 +16,9 @@ from typer.testing import CliRunner
 from converter.cli import app
 from converter.gpml import GPML_NS
 
-from .conftest import REPO, SAMPLES
+from .conftest import SAMPLES, XSD
 
 runner = CliRunner()
-XSD = etree.XMLSchema(etree.parse(str(REPO / "schemas" / "GPML2013a.xsd")))
 NS = {"g": GPML_NS}
 GOOD = (
     "---\nfigid: {figid}\nfigtitle: A pathway of kinase signalling\norganisms_ner:\n- Homo sapiens\n"
@@ -188,9 +188,17 @@ def test_source_date_epoch_makes_output_reproducible(tmp_path: Path) -> None:
 
 
 def test_validate_command(tmp_path: Path) -> None:
-    _run("convert", str(SAMPLES), "-o", str(tmp_path))
+    assert _run("convert", str(SAMPLES), "-o", str(tmp_path))[0] == 0
+    assert len(list(tmp_path.glob("*.gpml"))) == 3
     code, out, err = _run("validate", str(tmp_path))
     assert code == 0, out + err
+    assert err.strip().startswith("3 files, 0 errors, ")
+    code, out, err = _run("validate", str(tmp_path), "--format", "json")
+    report = json.loads(out)
+    assert code == 0 and report["files"] == 3
+    rules = {f["rule"] for f in report["findings"]}
+    assert {"annotated-nodes", "literature-database"} <= rules  # the fly sample: no ids, a PMC reference
+    assert all(f["severity"] == "warning" and f["file"].endswith(".gpml") for f in report["findings"])
     broken = tmp_path / "broken.gpml"
     broken.write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n<Pathway xmlns="http://pathvisio.org/GPML/2013a"/>\n'

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from converter.draft import UNMAPPED_SOURCE, read_unmapped_comment
 from converter.gpml import GPML_NS, has_errors, validate
 from converter.pipeline import Conversion, convert_record
 from converter.records import read_record
 
-from .conftest import REPO, SAMPLES
+from .conftest import REPO, SAMPLES, XSD
 
 NS = {"g": GPML_NS}
-XSD = etree.XMLSchema(etree.parse(str(REPO / "schemas" / "GPML2013a.xsd")))
 GPML2PVJSON = REPO / "tests" / "node" / "node_modules" / ".bin" / "gpml2pvjson"
 
 
@@ -51,19 +51,28 @@ def test_every_chosen_organism_gene_id_is_an_entrez_xref(drafts: dict[Path, Path
 
 
 def test_nothing_is_lost(drafts: dict[Path, Path]) -> None:
-    """Every row's OCR word, and every keyword no row accounts for, is a node, a label or listed unmapped."""
+    """Every row's OCR word, and every keyword no row accounts for, is a node or label, an OCR word kept in a
+    node's comment, or an item of the draft's list of unmapped words: each word found exactly, not as a
+    substring of some other text."""
     for record_path, draft in drafts.items():
-        root = etree.parse(str(draft)).getroot()
-        text = " ".join(
-            [n.get("TextLabel", "") for n in root.iter(f"{{{GPML_NS}}}DataNode", f"{{{GPML_NS}}}Label")]
-            + [c.text or "" for c in root.iter(f"{{{GPML_NS}}}Comment")]
-        )
+        kept = _words_in(etree.parse(str(draft)).getroot())
         record = read_record(record_path)
         rows = [*(record.genes or ()), *(record.chemicals or ()), *(record.diseases or ())]
         accounted = {row.word for row in rows} | {getattr(row, "symbol", "") for row in rows}
         accounted |= {getattr(row, "name", "") for row in rows}
         for word in {row.word for row in rows} | (set(record.keywords) - accounted):
-            assert word in text, (record_path.name, word)
+            assert word in kept, (record_path.name, word)
+
+
+def _words_in(root: etree._Element) -> set[str]:
+    """The labels of a draft's nodes and labels, the OCR words its node comments keep, its unmapped words."""
+    words = {el.get("TextLabel", "") for el in root.iter(f"{{{GPML_NS}}}DataNode", f"{{{GPML_NS}}}Label")}
+    for el in root.iter(f"{{{GPML_NS}}}DataNode", f"{{{GPML_NS}}}Label"):
+        comment = el.findtext("g:Comment", "", NS).split(". Not annotated:")[0]
+        words.update(comment.removeprefix("OCR lexicon match: ").split(", "))
+    unmapped = root.findtext(f"g:Comment[@Source='{UNMAPPED_SOURCE}']", "", NS)
+    words.update(item.word for item in read_unmapped_comment(unmapped))
+    return words
 
 
 @pytest.mark.skipif(

@@ -16,10 +16,9 @@ from converter.mapping import RecordMapping, Term, Unmapped
 from converter.model import Box, DataNode, Pathway, Xref
 from converter.records import FigureRecord
 
-from .conftest import REPO
+from .conftest import XSD
 
 NS = {"g": GPML_NS, "bp": "http://www.biopax.org/release/biopax-level3.owl#"}
-XSD = etree.XMLSchema(etree.parse(str(REPO / "schemas" / "GPML2013a.xsd")))
 
 RECORD = FigureRecord(
     figid="PMC1__fig1",

@@ -7,6 +7,7 @@ from lxml import etree
 from .. import __version__, links
 from ..draft import UNMAPPED_SOURCE, read_unmapped_comment
 from ..gpml.markup import BIOPAX_NS, GPML_NS
+from ..mapping import Unmapped
 from ..wikipathways import DESCRIPTION_SOURCE
 
 __all__ = ["REVIEWER_CHECKLIST", "pull_request_text"]
@@ -67,10 +68,10 @@ def _links(root: etree._Element) -> list[etree._Element]:
     return [label for label in root.iterfind("g:Label[@Href]", _NS) if label.get("Href", "").strip()]
 
 
-def _unmapped(items: list[str]) -> list[str]:
+def _unmapped(items: list[Unmapped]) -> list[str]:
     if not items:
         return ["- Words from the figure not mapped: 0"]
-    listed = [f"  - {item}" for item in items[:_SHOWN]]
+    listed = [f"  - {u.word} ({u.kind}): {u.reason}" if u.kind else f"  - {u.word}" for u in items[:_SHOWN]]
     more = (
         [f"  - … and {len(items) - _SHOWN} more, listed in the pathway's comments"]
         if len(items) > _SHOWN
