@@ -2,7 +2,7 @@
 
 A file is written under a temporary name beside its target, every byte checked written, then renamed over
 the target: a reader sees the old file or the new one, never a part. A killed process leaves only a
-temporary file, whose name (``.<name>.pfocr2gpml-<pid>.tmp``) no user file has: :func:`remove_leftovers`
+temporary file, whose name (``.<name>.pfocr2gpml-<pid>-<n>.tmp``) no user file has: :func:`remove_leftovers`
 removes those and nothing else. A full disk or any other write error removes the temporary file and raises
 :class:`~converter.errors.OutputError` naming the file.
 
@@ -13,28 +13,41 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import os
 from collections.abc import Iterator
 
 from .errors import OutputError
 
-__all__ = ["TEMPORARY_MARK", "AtomicFile", "open_atomic", "remove_leftovers", "write_atomic"]
+__all__ = [
+    "TEMPORARY_MARK",
+    "AtomicFile",
+    "commit",
+    "discard",
+    "open_atomic",
+    "remove_leftovers",
+    "stage",
+    "write_atomic",
+]
 
 #: What every temporary name carries, and only temporary names do.
 TEMPORARY_MARK = ".pfocr2gpml-"
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
+_SERIAL = itertools.count()  # two files staged for one name by one process get different temporary names
+
+
 def _temporary(path: str) -> str:
     folder, name = os.path.split(path)
-    return os.path.join(folder, f".{name}{TEMPORARY_MARK}{os.getpid()}.tmp")
+    return os.path.join(folder, f".{name}{TEMPORARY_MARK}{os.getpid()}-{next(_SERIAL)}.tmp")
 
 
 def _open_temporary(path: str) -> tuple[int, str]:
     tmp = _temporary(path)
     try:
         return os.open(tmp, _FLAGS, 0o644), tmp
-    except FileExistsError:  # left by a killed process that had our pid
+    except FileExistsError:  # left by a killed process that had our pid and serial
         os.unlink(tmp)
     except FileNotFoundError:
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
@@ -59,8 +72,44 @@ def _failed(path: str, exc: OSError) -> OutputError:
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` so that it appears whole or not at all; OutputError if it cannot."""
-    with open_atomic(path) as handle:
-        handle.write(data)
+    commit(stage(path, data), path)
+
+
+def stage(path: str | os.PathLike[str], data: bytes) -> str:
+    """Write ``data`` whole under ``path``'s temporary name and return that name: :func:`commit` puts it
+    in place, :func:`discard` drops it. OutputError (nothing left behind) if it cannot be written."""
+    target = os.fspath(path)
+    try:
+        fd, tmp = _open_temporary(target)
+    except OSError as exc:
+        raise _failed(target, exc) from exc
+    try:
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        discard(tmp)
+        raise _failed(target, exc) from exc
+    except BaseException:
+        discard(tmp)
+        raise
+    return tmp
+
+
+def commit(staged: str, path: str | os.PathLike[str]) -> None:
+    """Put a staged file in place under ``path`` (a rename in one folder: atomic)."""
+    try:
+        os.replace(staged, path)
+    except OSError as exc:
+        discard(staged)
+        raise _failed(os.fspath(path), exc) from exc
+
+
+def discard(staged: str) -> None:
+    """Remove a staged file that will not be used."""
+    with contextlib.suppress(OSError):
+        os.unlink(staged)
 
 
 class AtomicFile:

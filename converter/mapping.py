@@ -51,11 +51,12 @@ class RecordMapping:
 
     organism: str
     organism_note: str
-    route: str  # "PFOCR tables" | "keywords"
+    route: str  # "PFOCR tables" | "keywords" | "PFOCR tables + keywords"
     genes: tuple[Term, ...]
     chemicals: tuple[Term, ...]
     diseases: tuple[Term, ...]
     unmapped: tuple[Unmapped, ...]
+    notes: tuple[str, ...] = ()  # what a curator should know, e.g. a genes table that seems another figure's
 
     @property
     def mapped_count(self) -> int:
@@ -101,8 +102,29 @@ def map_record(record: FigureRecord, organism: str = "") -> RecordMapping:
     chemicals = _chemicals(record.chemicals or (), unmapped)
     diseases = _diseases(record.diseases or (), unmapped)
     return RecordMapping(
-        organism, note, route, tuple(genes), tuple(chemicals), tuple(diseases), tuple(dict.fromkeys(unmapped))
+        organism,
+        note,
+        route,
+        tuple(genes),
+        tuple(chemicals),
+        tuple(diseases),
+        tuple(dict.fromkeys(unmapped)),
+        _table_notes(record),
     )
+
+
+def _table_notes(record: FigureRecord) -> tuple[str, ...]:
+    """A genes table none of whose words or symbols is among the record's keywords is likely another
+    figure's (every genes table of the shared corpus shares some)."""
+    if not (record.genes and record.keywords):
+        return ()
+    named = {row.word for row in record.genes} | {row.symbol for row in record.genes}
+    if named.isdisjoint(record.keywords):
+        return (
+            "the genes table shares no word with the record's keywords: is it another figure's table? "
+            "(the draft's genes come from it)",
+        )
+    return ()
 
 
 def _genes_from_table(rows: Sequence[GeneRow], organism: str, unmapped: list[Unmapped]) -> list[Term]:

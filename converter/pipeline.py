@@ -69,6 +69,7 @@ class Conversion:
     mapped: int
     unmapped: tuple[Unmapped, ...]
     warnings: tuple[Finding, ...]
+    notes: tuple[str, ...]
     citation: Citation | None
     paper_url: str
     sha256: str
@@ -116,10 +117,15 @@ def convert(record: FigureRecord, outdir: Path, options: ConvertOptions | None =
     except SchemaError as exc:
         raise SchemaError(f"{record.source}: {exc}") from exc
     write_atomic(target, draft.data)
+    return conversion_of(record, draft, target)
+
+
+def conversion_of(record: FigureRecord, draft: Draft, output: Path) -> Conversion:
+    """What a conversion gives: the draft of ``record`` written to ``output``."""
     mapping = draft.mapping
     return Conversion(
         figid=record.figid,
-        output=target,
+        output=output,
         title=record.title or record.paper_title,
         organism=mapping.organism,
         organism_note=mapping.organism_note,
@@ -130,6 +136,7 @@ def convert(record: FigureRecord, outdir: Path, options: ConvertOptions | None =
         mapped=mapping.mapped_count,
         unmapped=mapping.unmapped,
         warnings=draft.warnings,
+        notes=mapping.notes,
         citation=citation_of(record),
         paper_url=links.paper(record.doi, record.pmcid, record.figlink, record.filename),
         sha256=hashlib.sha256(draft.data).hexdigest(),

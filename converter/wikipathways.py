@@ -12,7 +12,9 @@ __all__ = [
     "MIN_DESCRIPTION_WORDS",
     "MIN_TITLE",
     "NEW_PATHWAY_ID",
+    "ORGANISMS",
     "new_pathway_version",
+    "organism_named",
 ]
 
 #: The title check of the pull-request job.
@@ -35,3 +37,30 @@ def new_pathway_version(timestamp: str) -> str:
     """The Version of a new pathway last modified at ``timestamp`` (``YYYYMMDDHHMMSS``): ``WP0_r<timestamp>``,
     which the metadata job splits on ``_``."""
     return f"{NEW_PATHWAY_ID}_r{timestamp}"
+
+
+#: The organisms WikiPathways has gene databases for (its pipeline's BridgeDb list) and those its live
+#: pathways name (wikipathways-database at c0aa5fd), in the spelling WikiPathways uses.
+ORGANISMS = (
+    "Acetobacterium woodii", "Anopheles gambiae", "Arabidopsis thaliana", "Aspergillus niger",
+    "Bacillus subtilis", "Beta vulgaris", "Bos taurus", "Brassica napus", "Caenorhabditis elegans",
+    "Canis familiaris", "Caulobacter vibrioides", "Ciona intestinalis", "Citrus sinensis", "Coffea arabica",
+    "Danio rerio", "Daphnia magna", "Daphnia pulex", "Drosophila melanogaster", "Equus caballus",
+    "Escherichia coli", "Fusarium graminearum", "Gadus morhua", "Gallus gallus", "Gibberella zeae",
+    "Glycine max", "Homo sapiens", "Hordeum vulgare", "Ilex paraguariensis", "Macaca mulatta",
+    "Mus musculus", "Mycobacterium tuberculosis", "Nicotiana tabacum", "Ornithorhynchus anatinus",
+    "Oryza indica", "Oryza japonica", "Oryza sativa", "Ovis aries", "Pan troglodytes", "Paullinia cupana",
+    "Perilla frutescens", "Plasmodium falciparum", "Populus trichocarpa", "Rattus norvegicus",
+    "Saccharomyces cerevisiae", "Solanum lycopersicum", "Sus scrofa", "Theobroma cacao",
+    "Triticum aestivum", "Vitis vinifera", "Xenopus tropicalis", "Zea mays",
+)  # fmt: skip
+_BY_FOLDED = {name.casefold(): name for name in ORGANISMS}
+
+
+def organism_named(text: str) -> str:
+    """The organism as WikiPathways spells it, matched whatever the case and spacing (``homo  Sapiens`` is
+    ``Homo sapiens``); ValueError listing the known ones for any other name."""
+    found = _BY_FOLDED.get(" ".join(text.split()).casefold())
+    if found is None:
+        raise ValueError(f"unknown organism {text!r}; WikiPathways knows: {', '.join(ORGANISMS)}")
+    return found

@@ -451,7 +451,7 @@ def test_an_author_not_in_the_author_list_is_refused_before_any_pull_request(
     good = convert_record(SAMPLES / f"{FIGID}.md", tmp_path, ConvertOptions(draft=listed)).output
     unlisted = replace(listed, authors=("Egonw", "NewCurator"))
     other = convert_record(SAMPLES / "PMC1180554__JCI0525642.f1.md", tmp_path, ConvertOptions(draft=unlisted))
-    with pytest.raises(PushError, match=r"'NewCurator' \(1 drafts\).*--allow-new-author") as refused:
+    with pytest.raises(PushError, match=r"'NewCurator' \(in 1 draft\).*--allow-new-author") as refused:
         push([good, other.output], options(fake))
     assert "author_list.csv" in str(refused.value) and "Egonw'" not in str(refused.value)
     assert writes(fake) == []  # not even the draft whose authors are listed
@@ -477,4 +477,6 @@ def test_cli_refuses_an_unlisted_author_in_one_line(draft: Path, fake: FakeGitHu
         app, ["push", str(draft), "--api-url", fake.url], env={"GITHUB_TOKEN": TOKEN, "GH_TOKEN": ""}
     )
     assert result.exit_code == 1 and writes(fake) == []
-    assert result.stderr.count("\n") == 1 and "'PFOCR' (1 drafts)" in result.stderr
+    refused, summary = result.stderr.splitlines()
+    assert refused.startswith("error: not in scripts/author_list.csv") and "'PFOCR' (in 1 draft)" in refused
+    assert summary == "1 draft: none pushed; 1 not attempted (the run stopped: run push again to go on)"

@@ -4,8 +4,8 @@
 share, :mod:`.reports` writes report.json, report.tsv and, through :mod:`.page`, index.html.
 """
 
-from .ledger import LEDGER_NAME, Outcome
+from .ledger import LEDGER_NAME, Outcome, locked
 from .reports import write_reports
 from .run import PREVIEWS, run_batch
 
-__all__ = ["LEDGER_NAME", "PREVIEWS", "Outcome", "run_batch", "write_reports"]
+__all__ = ["LEDGER_NAME", "PREVIEWS", "Outcome", "locked", "run_batch", "write_reports"]

@@ -1,14 +1,18 @@
 """The run ledger: one SQLite file in OUTDIR (``pfocr2gpml.sqlite``) that batch and push share.
 
-Three tables: ``figures`` (one row per input of a batch: what became of it, the hashes resume relies on),
-``runs`` (the latest batch run) and ``pushes`` (one row per figure pushed to GitHub). This module owns their
-schema and every statement on them; an older ledger gains the columns added since.
+Tables: ``figures`` (one row per figure of a batch, keyed by its figid: what became of it and the hashes
+resume relies on; an input that failed before its figid was known is keyed by its path), ``runs`` (the
+latest batch run) and ``pushes`` (one row per figure pushed to GitHub). This module owns their schema and
+every statement on them; an older ledger is brought up to date when opened. :func:`locked` keeps a second
+run out of an OUTDIR in use.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import operator
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
@@ -16,20 +20,38 @@ from pathlib import Path
 from typing import Any
 
 from ..defaults import LEDGER_NAME
+from ..errors import ConverterError
 
 __all__ = [
     "COLUMNS",
     "LEDGER_NAME",
+    "LOCK_NAME",
+    "LedgerError",
     "Outcome",
+    "OutdirBusy",
     "Previous",
     "PushRow",
     "latest_rows",
+    "locked",
     "open_ledger",
+    "previous",
     "push_row",
+    "read_only",
     "record_outcomes",
     "record_push",
     "start_run",
 ]
+
+#: The lock file a run holds in OUTDIR; it names the process holding it.
+LOCK_NAME = "pfocr2gpml.lock"
+
+
+class OutdirBusy(ConverterError):
+    """Another run holds OUTDIR."""
+
+
+class LedgerError(ConverterError):
+    """The ledger cannot be written (a full disk, a damaged file)."""
 
 
 @dataclass(frozen=True)
@@ -58,17 +80,25 @@ class Outcome:
     seconds: float = 0.0
     literature: str = ""  # the reference as DATABASE:ID
     warning_texts: str = ""
+    preview_sha256: str = ""  # of the SVG drawn from this draft; "" when none was
+
+    @property
+    def key(self) -> str:
+        """The row's key: the figid, the figure's identity whatever path it was read from; the path for an
+        input without one or whose figid another input of the run holds."""
+        return self.figid if self.figid and not self.error else f"source:{self.source}"
 
 
 #: The ``figures`` columns, in Outcome's order.
 COLUMNS = tuple(f.name for f in fields(Outcome))
-_SQL_TYPES = {"int": "INTEGER", "float": "REAL", "str": "TEXT"}  # Outcome's annotations, as text
+# Outcome's annotations, as text, and the column each gives (with a default: rows of an older ledger)
+_SQL_TYPES = {"int": "INTEGER DEFAULT 0", "float": "REAL DEFAULT 0", "str": "TEXT DEFAULT ''"}
+_COLUMN_TYPES = {f.name: _SQL_TYPES[str(f.type)] for f in fields(Outcome)}
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS figures (
-    {", ".join(f"{f.name} {_SQL_TYPES[str(f.type)]}" for f in fields(Outcome) if f.name != "source")},
-    source TEXT NOT NULL,
-    run TEXT NOT NULL,
-    PRIMARY KEY (source)
+    key TEXT PRIMARY KEY,
+    {", ".join(f"{name} {kind}" for name, kind in _COLUMN_TYPES.items())},
+    run TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS figures_run ON figures (run);
 CREATE TABLE IF NOT EXISTS runs (run TEXT PRIMARY KEY, started TEXT);
@@ -77,8 +107,10 @@ CREATE TABLE IF NOT EXISTS pushes (
 );
 """
 _INSERT = (
-    f"INSERT OR REPLACE INTO figures ({', '.join(COLUMNS)}, run) VALUES ({', '.join('?' * len(COLUMNS))}, ?)"
+    f"INSERT OR REPLACE INTO figures (key, {', '.join(COLUMNS)}, run)"
+    f" VALUES (?, {', '.join('?' * len(COLUMNS))}, ?)"
 )
+_SKIPPED = "UPDATE figures SET status = 'skipped', source = ?, preview_sha256 = ?, run = ? WHERE key = ?"
 _values = operator.attrgetter(*COLUMNS)
 
 
@@ -86,15 +118,39 @@ def open_ledger(outdir: Path) -> sqlite3.Connection:
     """The ledger of OUTDIR, created on first use, in WAL mode (readers while the batch writes)."""
     outdir.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(outdir / LEDGER_NAME, timeout=30)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
-    db.executescript(_SCHEMA)
-    # A ledger written by an older version lacks the newer columns: add them, empty.
-    present = {row[1] for row in db.execute("PRAGMA table_info(figures)")}
-    for f in fields(Outcome):
-        if f.name not in present:
-            db.execute(f"ALTER TABLE figures ADD COLUMN {f.name} {_SQL_TYPES[str(f.type)]}")
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        _upgrade(db)
+        db.executescript(_SCHEMA)
+        present = {row[1] for row in db.execute("PRAGMA table_info(figures)")}
+        for name, kind in _COLUMN_TYPES.items():
+            if name not in present:
+                db.execute(f"ALTER TABLE figures ADD COLUMN {name} {kind}")
+        db.commit()
+    except sqlite3.Error as exc:
+        db.close()
+        raise LedgerError(f"{outdir / LEDGER_NAME}: cannot use the ledger: {exc}") from exc
     return db
+
+
+def _upgrade(db: sqlite3.Connection) -> None:
+    """Bring a ledger written by an older version up to date: figures keyed by figid, newer columns added."""
+    present = [row[1] for row in db.execute("PRAGMA table_info(figures)")]
+    if not present or "key" in present:
+        return
+    db.execute("ALTER TABLE figures RENAME TO figures_before")
+    db.execute("DROP INDEX IF EXISTS figures_run")
+    db.executescript(_SCHEMA)
+    kept = [name for name in (*COLUMNS, "run") if name in present]
+    key = "CASE WHEN figid != '' AND error = '' THEN figid ELSE 'source:' || source END"
+    listed = ", ".join(kept)
+    # Several old rows (one input spelt several ways) may give one key: the latest run's wins.
+    db.execute(
+        f"INSERT OR REPLACE INTO figures (key, {listed})"
+        f" SELECT {key}, {listed} FROM figures_before ORDER BY run"
+    )
+    db.execute("DROP TABLE figures_before")
 
 
 def read_only(outdir: Path) -> sqlite3.Connection | None:
@@ -113,33 +169,42 @@ def start_run(db: sqlite3.Connection, run: str, started: str) -> None:
 
 
 def record_outcomes(db: sqlite3.Connection, outcomes: Iterable[Outcome], run: str) -> None:
-    """Write a chunk's outcomes (one statement each kind, not one per row); the caller commits."""
-    # A skipped figure keeps the details of the conversion that made its file; only the run changes.
+    """Write outcomes (one statement each kind, not one per row); the caller commits. LedgerError when the
+    ledger cannot be written."""
+    # A skipped figure keeps the details of the conversion that made its file: only where it was read
+    # from, its preview (redrawn when it was missing) and the run change.
     listed = list(outcomes)
-    skipped = [(run, o.source) for o in listed if o.status == "skipped"]
-    done = [(*_values(o), run) for o in listed if o.status != "skipped"]
-    if skipped:
-        db.executemany("UPDATE figures SET status = 'skipped', run = ? WHERE source = ?", skipped)
-    if done:
-        db.executemany(_INSERT, done)
+    skipped = [(o.source, o.preview_sha256, run, o.key) for o in listed if o.status == "skipped"]
+    done = [(o.key, *_values(o), run) for o in listed if o.status != "skipped"]
+    try:
+        if skipped:
+            db.executemany(_SKIPPED, skipped)
+        if done:
+            db.executemany(_INSERT, done)
+    except sqlite3.Error as exc:
+        raise LedgerError(f"{LEDGER_NAME}: cannot record the run: {exc}") from exc
 
 
 @dataclass(frozen=True)
 class Previous:
-    """The last good conversion of an input: what it was made from and what it wrote."""
+    """The last good conversion of a figure: what it was made from and what it wrote."""
 
     input_sha256: str
     output_sha256: str
     output: str
+    preview_sha256: str
 
 
-_PREVIOUS = "SELECT input_sha256, output_sha256, output FROM figures WHERE source = ? AND status != 'failed'"
+_PREVIOUS = (
+    "SELECT input_sha256, output_sha256, output, preview_sha256 FROM figures"
+    " WHERE key = ? AND status != 'failed'"
+)
 
 
-def previous(db: sqlite3.Connection | None, source: str) -> Previous | None:
-    """The last good conversion of ``source``, if the ledger has one."""
-    row = db.execute(_PREVIOUS, (source,)).fetchone() if db is not None else None
-    return Previous(*row) if row else None
+def previous(db: sqlite3.Connection | None, figid: str) -> Previous | None:
+    """The last good conversion of ``figid``, if the ledger has one."""
+    row = db.execute(_PREVIOUS, (figid,)).fetchone() if db is not None else None
+    return Previous(*(value or "" for value in row)) if row else None
 
 
 def latest_rows(outdir: Path) -> Iterator[tuple[Any, ...]]:
@@ -180,6 +245,50 @@ def push_row(outdir: Path, figid: str) -> PushRow | None:
 
 
 def record_push(outdir: Path, row: tuple[str, str, str, str, str, str, str]) -> None:
-    """Record a push: (figid, sha256, repo, branch, pr_url, state, updated). Raises sqlite3.Error."""
-    with contextlib.closing(open_ledger(outdir)) as db, db:
-        db.execute("INSERT OR REPLACE INTO pushes VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+    """Record a push: (figid, sha256, repo, branch, pr_url, state, updated). Raises LedgerError."""
+    with contextlib.closing(open_ledger(outdir)) as db:
+        try:
+            with db:
+                db.execute("INSERT OR REPLACE INTO pushes VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+        except sqlite3.Error as exc:
+            raise LedgerError(f"{outdir / LEDGER_NAME}: cannot record the push: {exc}") from exc
+
+
+_HELD: dict[str, tuple[int, int]] = {}  # lock path -> (file descriptor, holders in this process)
+
+
+@contextlib.contextmanager
+def locked(outdir: Path) -> Iterator[None]:
+    """Hold OUTDIR for this run: OutdirBusy at once, naming the other run's process, when another holds it.
+
+    The lock (``flock`` on ``OUTDIR/pfocr2gpml.lock``) ends with the process, however it ends, so a killed
+    run never leaves OUTDIR locked. Nested holds in one process share the lock.
+    """
+    outdir.mkdir(parents=True, exist_ok=True)
+    path = os.path.realpath(outdir / LOCK_NAME)
+    if path in _HELD:
+        fd, count = _HELD[path]
+        _HELD[path] = (fd, count + 1)
+    else:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "unknown"
+            os.close(fd)
+            raise OutdirBusy(
+                f"{outdir} is in use by another pfocr2gpml run (process {holder}); wait for it to finish, "
+                "or write to another folder"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        _HELD[path] = (fd, 1)
+    try:
+        yield
+    finally:
+        fd, count = _HELD[path]
+        if count > 1:
+            _HELD[path] = (fd, count - 1)
+        else:
+            del _HELD[path]
+            os.close(fd)  # releases the lock

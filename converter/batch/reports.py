@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -71,16 +70,11 @@ class LedgerFigures:
 
 def report_figures(outdir: Path) -> Iterator[dict[str, Any]]:
     """The latest run's figures as report entries, streamed from the ledger, each with its preview's path
-    when there is one."""
-    try:
-        with os.scandir(outdir / PREVIEWS) as entries:
-            drawn = {entry.name for entry in entries}
-    except FileNotFoundError:
-        drawn = set()
+    when the preview drawn from its draft is there."""
     for row in ledger.latest_rows(outdir):
         entry = dict(zip(ledger.COLUMNS, row, strict=True))
-        preview = f"{entry['figid']}.svg"
-        entry["preview"] = f"{PREVIEWS}/{preview}" if entry["figid"] and preview in drawn else ""
+        preview = f"{PREVIEWS}/{entry['figid']}.svg"
+        entry["preview"] = preview if entry["preview_sha256"] and (outdir / preview).is_file() else ""
         yield entry
 
 

@@ -1,25 +1,32 @@
 """Convert many records in parallel processes, resumably, recording each in the ledger.
 
-The library yields one :class:`~converter.batch.ledger.Outcome` per input as it completes; the CLI draws
-the progress. converted + failed + skipped always equals the number of inputs.
+Workers read, draft and validate records and write each draft (and its preview) under a temporary name;
+the main process takes the results in input order, puts files in place, and records them. So a figid that
+two inputs give is decided before any file of it is written (the first input wins, the later one fails),
+the ledger and the files always agree, and an interrupted run stops within a chunk's time with everything
+finished recorded. The library yields one :class:`~converter.batch.ledger.Outcome` per input; the CLI draws
+the progress. converted + failed + skipped equals the number of inputs taken in.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import multiprocessing
 import os
+import signal
 import sqlite3
-import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import __version__, links
 from ..errors import ConverterError
-from ..files import remove_leftovers, write_atomic
-from ..pipeline import Conversion, ConvertOptions, convert, output_path
+from ..files import commit, discard, remove_leftovers, stage
+from ..pipeline import Conversion, ConvertOptions, conversion_of, draft_record, output_path
 from ..records import read_record
 from ..render import render_svg
 from . import ledger
@@ -34,6 +41,17 @@ IN_FLIGHT = 4  # chunks queued per worker: bounds memory whatever the corpus siz
 COMMIT_EVERY = 0.5  # seconds between ledger commits: a kill loses at most this much bookkeeping
 
 
+class _Done(NamedTuple):
+    """A worker's result for one input: its outcome and the files it staged (temporary name, final path)."""
+
+    outcome: Outcome
+    staged: tuple[tuple[str, str], ...] = ()
+
+
+#: What a worker starts from: OUTDIR, the options, their fingerprint, whether to draw previews, resume.
+_Init = tuple[Path, ConvertOptions, bytes, bool, bool]
+
+
 def _input_hash(record_sha256: str, fingerprint: bytes) -> str:
     """What a conversion depends on: options and tool version, the record's bytes and its tables'."""
     return hashlib.sha256(fingerprint + record_sha256.encode()).hexdigest()
@@ -45,8 +63,18 @@ _worker_state: dict[str, Any] = {}
 
 
 def _init_worker(
-    outdir: Path, options: ConvertOptions, fingerprint: bytes, previews: bool, resume: bool
+    outdir: Path,
+    options: ConvertOptions,
+    fingerprint: bytes,
+    previews: bool,
+    resume: bool,
+    in_main: bool = False,
 ) -> None:
+    if not in_main:
+        # Ctrl-C (and a kill of the process group) reaches every process: the main one alone decides how the
+        # run stops, and stops the workers itself.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _worker_state.update(outdir=outdir, options=options, fingerprint=fingerprint)
     _worker_state["previews"] = os.path.join(outdir, PREVIEWS) if previews else ""
     # With --resume, each worker looks up the last good conversion of its records in the ledger itself
@@ -59,39 +87,69 @@ def _close_worker() -> None:
         previous.close()
 
 
-def _convert_chunk(sources: list[str]) -> list[Outcome]:
+def _convert_chunk(sources: list[str]) -> list[_Done]:
     return [_convert_one(source) for source in sources]
 
 
-def _convert_one(source: str) -> Outcome:
-    """Convert one record in a worker; never raises (a failure is an Outcome)."""
+def _convert_one(source: str) -> _Done:
+    """Convert one record in a worker, staging its files; never raises (a failure is an Outcome)."""
     started = time.perf_counter()
     outdir: Path = _worker_state["outdir"]
+    staged: list[tuple[str, str]] = []
     try:
         record = read_record(Path(source))
         input_sha = _input_hash(record.sha256, _worker_state["fingerprint"])
         target = output_path(outdir, record.figid)
-        before = ledger.previous(_worker_state["previous"], source)
+        preview = (
+            os.path.join(_worker_state["previews"], f"{record.figid}.svg")
+            if _worker_state["previews"]
+            else ""
+        )
+        before = ledger.previous(_worker_state["previous"], record.figid)
         if (
             before
             and (before.input_sha256, before.output) == (input_sha, target.name)
-            and _intact(target, before)
+            and _intact(target, before.output_sha256)
         ):
-            kept = before.output_sha256
-            return Outcome(source, "skipped", record.figid, input_sha256=input_sha, output_sha256=kept)
-        conversion = convert(record, outdir, _worker_state["options"])
-        if previews := _worker_state["previews"]:
-            write_atomic(os.path.join(previews, f"{record.figid}.svg"), render_svg(conversion.tree))
+            drawn = before.preview_sha256
+            if preview and not _intact(Path(preview), drawn):  # deleted or changed since: draw it again
+                svg = render_svg(target)
+                staged.append((stage(preview, svg), preview))
+                drawn = hashlib.sha256(svg).hexdigest()
+            outcome = Outcome(
+                source,
+                "skipped",
+                record.figid,
+                input_sha256=input_sha,
+                output_sha256=before.output_sha256,
+                preview_sha256=drawn,
+            )
+            return _Done(outcome, tuple(staged))
+        draft = draft_record(record, _worker_state["options"])
+        staged.append((stage(target, draft.data), str(target)))
+        drawn = ""
+        if preview:
+            svg = render_svg(draft.tree)
+            staged.append((stage(preview, svg), preview))
+            drawn = hashlib.sha256(svg).hexdigest()
+        conversion = conversion_of(record, draft, target)
     except (ConverterError, OSError, ValueError) as exc:
+        for tmp, _ in staged:
+            discard(tmp)
         message = str(exc) if str(exc).startswith(source) else f"{source}: {exc}"
-        return Outcome(source, "failed", error=message, seconds=time.perf_counter() - started)
+        return _Done(Outcome(source, "failed", error=message, seconds=time.perf_counter() - started))
     except Exception as exc:  # a worker is a boundary too: one record's bug must not stop the others
+        for tmp, _ in staged:
+            discard(tmp)
         message = f"{source}: unexpected {type(exc).__name__}: {exc}"
-        return Outcome(source, "failed", error=message, seconds=time.perf_counter() - started)
-    return _converted(source, conversion, input_sha, time.perf_counter() - started)
+        return _Done(Outcome(source, "failed", error=message, seconds=time.perf_counter() - started))
+    outcome = _converted(source, conversion, input_sha, drawn, time.perf_counter() - started)
+    return _Done(outcome, tuple(staged))
 
 
-def _converted(source: str, conversion: Conversion, input_sha: str, seconds: float) -> Outcome:
+def _converted(
+    source: str, conversion: Conversion, input_sha: str, preview_sha: str, seconds: float
+) -> Outcome:
     """The ledger row of a conversion."""
     citation = conversion.citation
     return Outcome(
@@ -116,16 +174,14 @@ def _converted(source: str, conversion: Conversion, input_sha: str, seconds: flo
         seconds=seconds,
         literature=f"{citation.database}:{citation.id}" if citation else "",
         warning_texts="; ".join(f"{w.rule}: {w.message}" for w in conversion.warnings),
+        preview_sha256=preview_sha,
     )
 
 
-def _intact(path: Path, previous: ledger.Previous) -> bool:
-    """Whether the file is still the one the previous conversion wrote."""
+def _intact(path: Path, sha256: str) -> bool:
+    """Whether the file holds exactly what a conversion wrote (its hash recorded in the ledger)."""
     try:
-        return (
-            bool(previous.output_sha256)
-            and hashlib.sha256(path.read_bytes()).hexdigest() == previous.output_sha256
-        )
+        return bool(sha256) and hashlib.sha256(path.read_bytes()).hexdigest() == sha256
     except OSError:
         return False
 
@@ -140,96 +196,191 @@ def run_batch(
     workers: int = 0,
     resume: bool = False,
     previews: bool = True,
-) -> Iterator[Outcome]:
-    """Convert every source into OUTDIR with ``workers`` processes (0: one per core), yielding outcomes.
+) -> Generator[Outcome, None, None]:
+    """Convert every source into OUTDIR with ``workers`` processes (0: one per core), yielding outcomes in
+    input order.
 
-    With ``resume``, a record whose input, tables and options are unchanged and whose output is
-    present and intact is skipped. With ``previews``, an SVG of each draft goes to ``OUTDIR/previews/``.
-    The ledger is committed every half second, so a killed run loses at most that much bookkeeping,
-    never a file.
+    With ``resume``, a record whose input, tables and options are unchanged and whose draft is present and
+    intact is skipped (its preview drawn again if it is missing or changed). With ``previews``, an SVG of
+    each draft goes to ``OUTDIR/previews/``; without, a converted draft's old preview is removed. Raises
+    OutdirBusy when another run holds OUTDIR, LedgerError when the ledger cannot be written. Closing the
+    iterator (or an exception in the consumer, Ctrl-C among them) stops the workers, records what was
+    finished, and leaves no temporary file.
     """
     options = options or ConvertOptions()
     workers = workers or os.cpu_count() or 1
     fingerprint = (
         f"{__version__}|{options.organism}|{options.draft.authors}|{options.draft.last_modified}\n".encode()
     )
-    outdir.mkdir(parents=True, exist_ok=True)
-    if previews:
-        (outdir / PREVIEWS).mkdir(exist_ok=True)
+    with ledger.locked(outdir):
+        if previews:
+            (outdir / PREVIEWS).mkdir(exist_ok=True)
+        _remove_leftovers(outdir)
+        db = ledger.open_ledger(outdir)
+        run = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + f"-{os.getpid()}"
+        ledger.start_run(db, run, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+        keeper = _Keeper(outdir, db, run, previews)
+        results = _results(map(str, sources), (outdir, options, fingerprint, previews, resume), workers)
+        try:
+            for chunk in results:
+                yield from keeper.keep(chunk)
+        finally:
+            results.close()  # stops the workers first
+            keeper.close()
+            _remove_leftovers(outdir)  # what stopped workers staged and nobody put in place
+
+
+def _remove_leftovers(outdir: Path) -> None:
     for folder in (outdir, outdir / PREVIEWS):
         remove_leftovers(folder)
-    db = ledger.open_ledger(outdir)
-    run = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + f"-{os.getpid()}"
-    ledger.start_run(db, run, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
-    try:
-        init = (outdir, options, fingerprint, previews, resume)
-        yield from _run_pool(map(str, sources), init, workers, db, run)
-    finally:
-        db.commit()
-        db.close()
 
 
-def _chunks(tasks: Iterator[str], gate: threading.Semaphore) -> Iterator[list[str]]:
-    chunk: list[str] = []
-    for task in tasks:
-        chunk.append(task)
-        if len(chunk) == CHUNK:
-            gate.acquire()
-            yield chunk
-            chunk = []
-    if chunk:
-        gate.acquire()
+class _Keeper:
+    """The main process's side: decides duplicates, puts staged files in place, records the ledger."""
+
+    def __init__(self, outdir: Path, db: sqlite3.Connection, run: str, previews: bool) -> None:
+        self.outdir, self.db, self.run, self.previews = outdir, db, run, previews
+        self.first: dict[str, str] = {}  # figid -> the input that gave it first
+        self.last_commit = time.monotonic()
+
+    def keep(self, chunk: list[_Done]) -> list[Outcome]:
+        outcomes = [self._keep_one(done) for done in chunk]
+        ledger.record_outcomes(self.db, outcomes, self.run)
+        if time.monotonic() - self.last_commit > COMMIT_EVERY:
+            self._commit()
+        return outcomes
+
+    def _keep_one(self, done: _Done) -> Outcome:
+        outcome = done.outcome
+        if outcome.status != "failed":
+            first = self.first.setdefault(outcome.figid, outcome.source)
+            if first != outcome.source:  # decided before any file of it is put in place
+                for tmp, _ in done.staged:
+                    discard(tmp)
+                error = (
+                    f"{outcome.source}: figid {outcome.figid} also comes from {first}, listed first: "
+                    "only that one is converted"
+                )
+                return Outcome(outcome.source, "failed", outcome.figid, error=error)
+        try:
+            for tmp, path in done.staged:
+                commit(tmp, path)
+        except ConverterError as exc:
+            for tmp, _ in done.staged:
+                discard(tmp)
+            return Outcome(outcome.source, "failed", outcome.figid, error=f"{outcome.source}: {exc}")
+        if outcome.status == "converted" and not self.previews:  # never an old preview beside a new draft
+            (self.outdir / PREVIEWS / f"{outcome.figid}.svg").unlink(missing_ok=True)
+        return outcome
+
+    def _commit(self) -> None:
+        try:
+            self.db.commit()
+        except sqlite3.Error as exc:
+            raise ledger.LedgerError(
+                f"{self.outdir / ledger.LEDGER_NAME}: cannot record the run: {exc}"
+            ) from exc
+        self.last_commit = time.monotonic()
+
+    def close(self) -> None:
+        try:
+            self._commit()
+        finally:
+            self.db.close()
+
+
+def _chunks(sources: Iterator[str]) -> Iterator[list[str]]:
+    while chunk := list(itertools.islice(sources, CHUNK)):
         yield chunk
 
 
-def _run_pool(
-    tasks: Iterator[str],
-    init: tuple[Path, ConvertOptions, bytes, bool, bool],
-    workers: int,
-    db: sqlite3.Connection,
-    run: str,
-) -> Iterator[Outcome]:
-    seen: dict[str, str] = {}
-    last_commit = time.monotonic()
+def _results(sources: Iterator[str], init: _Init, workers: int) -> Generator[list[_Done], None, None]:
+    """The workers' results, chunk by chunk, in input order."""
     if workers == 1:
-        _init_worker(*init)
-        results: Iterable[list[Outcome]] = (
-            _convert_chunk(c) for c in _chunks(tasks, threading.Semaphore(10**9))
-        )
-        pool = None
-    else:
-        # The task feeder runs in a thread of the pool; the semaphore keeps it a few chunks ahead.
-        gate = threading.Semaphore(workers * IN_FLIGHT)
-        pool = multiprocessing.get_context("fork").Pool(workers, _init_worker, init)
-        results = _released(pool.imap_unordered(_convert_chunk, _chunks(tasks, gate)), gate)
-    try:
-        for chunk in results:
-            outcomes = [_check_duplicate(outcome, seen) for outcome in chunk]
-            ledger.record_outcomes(db, outcomes, run)
-            yield from outcomes
-            if time.monotonic() - last_commit > COMMIT_EVERY:
-                db.commit()
-                last_commit = time.monotonic()
-    finally:
-        if pool is not None:
-            pool.terminate()
-            pool.join()
-        else:
+        _init_worker(*init, in_main=True)
+        try:
+            yield from map(_convert_chunk, _chunks(sources))
+        finally:
             _close_worker()
+        return
+    yield from _pooled(_chunks(sources), init, workers)
 
 
-def _released(results: Iterator[list[Outcome]], gate: threading.Semaphore) -> Iterator[list[Outcome]]:
-    for chunk in results:
-        gate.release()
-        yield chunk
+def _pooled(chunks: Iterator[list[str]], init: _Init, workers: int) -> Iterator[list[_Done]]:
+    """Chunks converted by a pool of forked workers, a few chunks ahead of the consumer, given back in input
+    order. A worker that dies fails its chunk's records and is replaced; stopping early stops the workers."""
+    sent: dict[int, tuple[list[str], Future[list[_Done]]]] = {}
+    ready: dict[int, list[_Done]] = {}
+    pool, next_out, window = _pool(init, workers), 0, workers * IN_FLIGHT
+    try:
+        for seq, chunk in enumerate(itertools.chain(chunks, [None])):
+            if chunk is not None:
+                sent[seq] = (chunk, pool.submit(_convert_chunk, chunk))
+            while sent and (chunk is None or len(sent) + len(ready) >= window):
+                pool = _collect(sent, ready, pool, init, workers)
+                while next_out in ready:
+                    yield ready.pop(next_out)
+                    next_out += 1
+    finally:
+        _stop(pool, sent, ready)
 
 
-def _check_duplicate(outcome: Outcome, seen: dict[str, str]) -> Outcome:
-    """Two inputs with one figid would share one output file: the second is a failure, said so."""
-    if outcome.status == "failed" or not outcome.figid:
-        return outcome
-    first = seen.setdefault(outcome.figid, outcome.source)
-    if first == outcome.source:
-        return outcome
-    error = f"{outcome.source}: figid {outcome.figid} also comes from {first}; the draft holds the last one"
-    return Outcome(outcome.source, "failed", outcome.figid, error=error)
+def _pool(init: _Init, workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=_init_worker, initargs=init
+    )
+
+
+def _collect(
+    sent: dict[int, tuple[list[str], Future[list[_Done]]]],
+    ready: dict[int, list[_Done]],
+    pool: ProcessPoolExecutor,
+    init: _Init,
+    workers: int,
+) -> ProcessPoolExecutor:
+    """Wait for at least one chunk and move the finished ones to ``ready``; a new pool if a worker died."""
+    wait([future for _, future in sent.values()], return_when=FIRST_COMPLETED)
+    broken = False
+    for seq, (chunk, future) in list(sent.items()):
+        if not future.done():
+            continue
+        del sent[seq]
+        try:
+            ready[seq] = future.result()
+        except BrokenProcessPool:
+            broken = True
+            error = "a worker process died while converting it (out of memory, or killed); run it again"
+            ready[seq] = [_Done(Outcome(source, "failed", error=f"{source}: {error}")) for source in chunk]
+    if not broken:
+        return pool
+    # Every chunk still out was lost with the pool: send them again to a new one.
+    pool.shutdown(wait=False, cancel_futures=True)
+    fresh = _pool(init, workers)
+    for seq, (chunk, _) in list(sent.items()):
+        sent[seq] = (chunk, fresh.submit(_convert_chunk, chunk))
+    return fresh
+
+
+def _stop(
+    pool: ProcessPoolExecutor,
+    sent: dict[int, tuple[list[str], Future[list[_Done]]]],
+    ready: dict[int, list[_Done]],
+) -> None:
+    """Stop the workers (a few seconds at most: a chunk's time) and drop what they staged that will not be
+    put in place; what they stage after this is removed with the run's other leftovers."""
+    for _, future in sent.values():
+        future.cancel()
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + 5
+    for child in multiprocessing.active_children():
+        child.join(max(0.0, deadline - time.monotonic()))
+        if child.is_alive():
+            child.kill()
+            child.join()
+    finished = [
+        f.result() for _, f in sent.values() if f.done() and not f.cancelled() and f.exception() is None
+    ]
+    for chunk in [*ready.values(), *finished]:
+        for done in chunk:
+            for tmp, _ in done.staged:
+                discard(tmp)

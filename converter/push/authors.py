@@ -59,7 +59,9 @@ def check_authors(
             if name not in listed:
                 unknown[name] = unknown.get(name, 0) + 1
     if unknown:
-        names = ", ".join(f"{name!r} ({count} drafts)" for name, count in unknown.items())
+        names = ", ".join(
+            f"{name!r} (in {count} draft{'s' * (count != 1)})" for name, count in unknown.items()
+        )
         raise PushError(
             f"not in {AUTHOR_LIST} of {repo}: {names}; WikiPathways' pull-request checks fail for "
             "an author not listed there. Convert the drafts again with --author YOUR_WIKIPATHWAYS_USER_NAME, "

@@ -1,0 +1,450 @@
+"""The ``pfocr2gpml`` commands: parse arguments, call the library, print, choose the exit code.
+
+Exit codes: 0 all well; 1 some record, file or draft failed (the others still done); 2 usage error (nothing
+done); 130 and 143 when Ctrl-C or SIGTERM stopped a batch (what was finished is kept and reported).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from .. import __version__
+from ..defaults import (
+    DEFAULT_API,
+    DEFAULT_AUTHOR,
+    DEFAULT_BASE,
+    DEFAULT_MAX_PRS,
+    DEFAULT_PATH_TEMPLATE,
+    DEFAULT_REPO,
+    FEW_DRAFTS,
+)
+from . import options as opt
+from .output import error, progress, say, usage
+
+if TYPE_CHECKING:
+    from ..pipeline import Conversion
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="pfocr2gpml",
+    help="Turn Pathway Figure OCR (PFOCR) figures into draft WikiPathways pathways (GPML 2013a).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(show: bool) -> None:
+    if show:
+        typer.echo(f"pfocr2gpml {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Turn PFOCR figures into draft WikiPathways pathways."""
+
+
+@app.command()
+def convert(
+    records: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Figure records (.md), folders of them (not searched further down), or list files."
+        ),
+    ],
+    outdir: Annotated[str, typer.Option("-o", "--outdir", help="Folder for the drafts (<figid>.gpml).")],
+    genes: Annotated[Path | None, typer.Option(help="Genes table (-genes.tsv) for a single record.")] = None,
+    chemicals: Annotated[Path | None, typer.Option(help="Chemicals table for a single record.")] = None,
+    diseases: Annotated[Path | None, typer.Option(help="Diseases table for a single record.")] = None,
+    organism: Annotated[str, typer.Option(help=opt.ORGANISM_HELP)] = "",
+    author: Annotated[list[str], typer.Option(help=opt.AUTHOR_HELP)] = [DEFAULT_AUTHOR],  # noqa: B006
+    date: Annotated[str, typer.Option(help=opt.DATE_HELP)] = "",
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Do not list unmapped words and warnings.")
+    ] = False,
+) -> None:
+    """Convert figure records (with their gene, chemical and disease tables) into draft GPML pathways."""
+    from ..draft import DraftOptions
+    from ..errors import ConverterError
+    from ..pipeline import ConvertOptions, convert
+    from ..records import read_record
+
+    paths = _records(records)
+    tables = {k: v for k, v in (("genes", genes), ("chemicals", chemicals), ("diseases", diseases)) if v}
+    if tables and len(paths) != 1:
+        raise usage("--genes/--chemicals/--diseases need exactly one record")
+    for table in tables.values():
+        if not table.is_file():
+            raise usage(f"{table}: no such file")
+    options = ConvertOptions(
+        opt.organism(organism), DraftOptions(opt.authors(author), opt.last_modified(date))
+    )
+    folder = opt.output_folder(outdir)
+    failed, first = 0, dict[str, Path]()  # figid -> the record that gave it first
+    for path in paths:
+        try:
+            record = read_record(path, tables)
+            earlier = first.setdefault(record.figid, path)
+            if earlier != path:  # as batch decides: the first record of a figid wins
+                raise ConverterError(
+                    f"{path}: figid {record.figid} also comes from {earlier}, given first: not converted"
+                )
+            result = convert(record, folder, options)
+        except ConverterError as exc:
+            failed += 1
+            error(str(exc))
+            continue
+        except Exception as exc:  # the CLI boundary: one line, never a traceback
+            failed += 1
+            error(f"{path}: unexpected {type(exc).__name__}: {exc}")
+            continue
+        _report_conversion(result, quiet)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _records(given: list[Path]) -> list[Path]:
+    """The records named by RECORD arguments; a usage error when one is missing or none is found."""
+    from ..inputs import find_records
+
+    missing = [p for p in given if not p.exists()]
+    if missing:
+        raise usage(f"{missing[0]}: no such file or folder")
+    try:
+        paths = list(find_records(given))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise usage(f"cannot list records: {exc}") from None
+    if not paths:
+        raise usage(
+            f"no records (.md) in {', '.join(map(str, given))} (folders are not searched further down)"
+        )
+    return paths
+
+
+def _report_conversion(result: Conversion, quiet: bool) -> None:
+    note = f" ({result.organism_note})" if result.organism_note else ""
+    say(
+        f"{result.figid}: {result.nodes} nodes ({result.genes} genes, {result.chemicals} chemicals), "
+        f"{result.diseases} diseases, {result.mapped} mapped, {len(result.unmapped)} unmapped; "
+        f"{result.organism}{note} -> {result.output}"
+    )
+    for notice in result.notes:
+        say(f"  warning: {notice}")
+    if not quiet:
+        for item in result.unmapped:
+            say(f"  unmapped {item.kind} {item.word!r}: {item.reason}")
+        for warning in result.warnings:
+            say(f"  warning {warning.rule}: {warning.message}")
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="GPML files or folders (searched recursively).")],
+    rules: Annotated[str, typer.Option(help="Which rules: schema, submission or all.")] = "all",
+    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Check GPML against the GPML 2013a schema and WikiPathways' submission rules."""
+    from ..gpml import ERROR, RULE_SETS, has_errors, validate_paths
+    from ..inputs import find_gpml
+
+    if rules not in RULE_SETS:
+        raise usage(f"--rules must be one of {', '.join(RULE_SETS)}")
+    if format not in ("text", "json"):
+        raise usage("--format must be text or json")
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise usage(f"{missing[0]}: no such file or folder")
+    findings = []
+    files = 0
+    for _, found in validate_paths(find_gpml(paths), rules):
+        files += 1
+        findings.extend(found)
+    if format == "json":
+        say(
+            json.dumps(
+                {"files": files, "findings": [f.__dict__ for f in findings]}, indent=2, ensure_ascii=False
+            )
+        )
+    else:
+        for f in findings:
+            where = f":{f.line}" if f.line else ""
+            element = f" [{f.element}]" if f.element else ""
+            say(f"{f.file}{where}: {f.severity}: {f.rule}{element}: {f.message}")
+        errors = sum(f.severity == ERROR for f in findings)
+        typer.echo(f"{files} files, {errors} errors, {len(findings) - errors} warnings", err=True)
+    if has_errors(findings):
+        raise typer.Exit(1)
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised where the main process is, as Ctrl-C raises KeyboardInterrupt."""
+
+
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise _Terminated
+
+    before = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+@app.command()
+def batch(
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="A pfocr-database checkout, a folder of records (not searched further down), a record, "
+            "a file listing record paths, or - to read that list from standard input."
+        ),
+    ],
+    outdir: Annotated[str, typer.Option("-o", "--outdir", help="Folder for drafts, ledger and reports.")],
+    workers: Annotated[int, typer.Option(min=0, help="Worker processes (0: one per core).")] = 0,
+    organism: Annotated[str, typer.Option(help=opt.ORGANISM_HELP)] = "",
+    author: Annotated[list[str], typer.Option(help=opt.AUTHOR_HELP)] = [DEFAULT_AUTHOR],  # noqa: B006
+    date: Annotated[str, typer.Option(help=opt.DATE_HELP)] = "",
+    resume: Annotated[
+        bool, typer.Option(help="Skip records whose input, options and output are unchanged.")
+    ] = False,
+    previews: Annotated[bool, typer.Option(help="Write an SVG preview of each draft for index.html.")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Convert a whole corpus in parallel: resumable, every failure reported, with JSON/TSV reports."""
+    from ..batch import locked, run_batch, write_reports
+    from ..batch.ledger import OutdirBusy
+    from ..draft import DraftOptions
+    from ..errors import ConverterError
+    from ..pipeline import ConvertOptions
+
+    if source != "-" and not Path(source).exists():
+        raise usage(f"{source}: no such file or folder")
+    options = ConvertOptions(
+        opt.organism(organism), DraftOptions(opt.authors(author), opt.last_modified(date))
+    )
+    paths = [str(p) for p in _records_of(source)]
+    folder = opt.output_folder(outdir)
+    started = time.perf_counter()
+    counts = {"converted": 0, "failed": 0, "skipped": 0}
+    unmapped, stopped, broken = 0, 0, ""
+    try:
+        with locked(folder), _sigterm_raises():
+            try:
+                with (
+                    contextlib.closing(
+                        run_batch(map(Path, paths), folder, options, workers, resume, previews)
+                    ) as outcomes,
+                    progress(len(paths), as_json) as advance,
+                ):
+                    for outcome in outcomes:
+                        counts[outcome.status] += 1
+                        unmapped += outcome.unmapped
+                        if outcome.status == "failed":
+                            error(outcome.error)
+                        advance(counts)
+            except KeyboardInterrupt:
+                stopped = 130
+            except _Terminated:
+                stopped = 143
+            except ConverterError as exc:  # the ledger cannot be written: a full disk
+                broken = str(exc)
+            totals = _totals(
+                counts, len(paths), unmapped, time.perf_counter() - started, bool(stopped or broken)
+            )
+            try:
+                write_reports(folder, totals, source)
+            except ConverterError as exc:
+                error(f"reports not written: {exc}")
+                broken = broken or str(exc)
+    except OutdirBusy as exc:
+        raise usage(str(exc)) from None
+    if as_json:
+        say(json.dumps(totals, indent=2))
+    else:
+        say(
+            f"{totals['inputs']} records: {counts['converted']} converted, {counts['failed']} failed, "
+            f"{counts['skipped']} skipped (unchanged); {unmapped} unmapped terms; "
+            f"{totals['seconds']:.1f} s, {totals['records_per_second']} records/s; reports in {folder}"
+        )
+    if stopped or broken:
+        if broken:
+            error(broken)
+        cause = "interrupted" if stopped else "stopped"
+        typer.echo(f"{cause}: {totals['inputs']} of {len(paths)} done; run again with --resume", err=True)
+        raise typer.Exit(stopped or 1)
+    if counts["failed"]:
+        raise typer.Exit(1)
+
+
+def _records_of(source: str) -> list[Path]:
+    from ..inputs import find_records
+
+    try:
+        paths = list(find_records([source], sys.stdin))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise usage(f"{source}: cannot list records: {exc}") from None
+    if not paths:
+        raise usage(f"no records (.md) in {source} (folders are not searched further down)")
+    return paths
+
+
+def _totals(
+    counts: dict[str, int], listed: int, unmapped: int, seconds: float, stopped: bool
+) -> dict[str, Any]:
+    """The run's totals: ``inputs`` are the records taken in (converted + failed + skipped), ``listed`` all
+    that SOURCE names; they differ only when the run was stopped."""
+    done = sum(counts.values())
+    return {
+        "inputs": done,
+        "listed": listed,
+        **counts,
+        "stopped": stopped,
+        "unmapped_terms": unmapped,
+        "seconds": round(seconds, 3),
+        "records_per_second": round(done / seconds, 1) if seconds else 0.0,
+    }
+
+
+@app.command()
+def render(
+    gpml: Annotated[Path, typer.Argument(help="A GPML 2013a file.")],
+    output: Annotated[str, typer.Option("-o", "--output", help="The SVG file to write.")],
+) -> None:
+    """Draw a GPML pathway as an SVG image."""
+    from ..errors import ConverterError
+    from ..render import render_file
+
+    if gpml.is_dir():
+        raise usage(f"{gpml}: is a folder; give one GPML file")
+    if not gpml.is_file():
+        raise usage(f"{gpml}: no such file")
+    if not output.strip():
+        raise usage("-o is empty: name the SVG file to write")
+    target = Path(output)
+    if target.is_dir():
+        raise usage(f"-o {target}: is a folder; name the SVG file to write")
+    if target.exists() and target.resolve() == gpml.resolve():
+        raise usage(f"-o {target}: is the GPML file itself; name another file for the SVG")
+    try:
+        render_file(gpml, target)
+    except ConverterError as exc:
+        error(str(exc))
+        raise typer.Exit(1) from None
+    say(f"{gpml} -> {target}")
+
+
+@app.command()
+def push(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Drafts (.gpml) or folders of drafts, e.g. a batch's OUTDIR.")
+    ],
+    repo: Annotated[str, typer.Option(help="Target repository OWNER/NAME.")] = DEFAULT_REPO,
+    base: Annotated[str, typer.Option(help="Branch the pull requests go into.")] = DEFAULT_BASE,
+    no_fork: Annotated[bool, typer.Option("--no-fork", help="Push branches to the target itself.")] = False,
+    path_template: Annotated[
+        str, typer.Option(help="Where each draft goes in the repository.")
+    ] = DEFAULT_PATH_TEMPLATE,
+    max_prs: Annotated[
+        int, typer.Option(min=1, help="New pull requests in one run at most.")
+    ] = DEFAULT_MAX_PRS,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Do not ask before pushing more than a few drafts.")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the requests; send nothing.")] = False,
+    allow_new_author: Annotated[
+        bool,
+        typer.Option(
+            "--allow-new-author",
+            help="Push drafts whose authors are not yet in the target's scripts/author_list.csv "
+            "(a new contributor who adds themself there in a pull request of its own).",
+        ),
+    ] = False,
+    api_url: Annotated[
+        str, typer.Option(help="GitHub API base URL (GitHub Enterprise, tests).")
+    ] = DEFAULT_API,
+) -> None:
+    """Open a draft pull request on GitHub for each draft (token from GITHUB_TOKEN or GH_TOKEN).
+
+    Exit 0 when every draft was pushed, updated or already there; 1 when one was refused or failed, or the
+    run stopped (a rejected token, GitHub unreachable); 2 on a usage error.
+    """
+    from ..errors import PushError
+    from ..inputs import find_gpml
+    from ..push import PushOptions, push_drafts, token_from_env
+
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise usage(f"{missing[0]}: no such file or folder")
+    drafts = find_gpml(paths)
+    if not drafts:
+        raise usage("no drafts (.gpml) found")
+    options = PushOptions(
+        repo,
+        base,
+        not no_fork,
+        path_template,
+        api_url,
+        dry_run,
+        max_prs=max_prs,
+        allow_new_author=allow_new_author,
+    )
+    if dry_run:
+        typer.echo("dry run: nothing is sent; assumes your fork exists and nothing was pushed yet", err=True)
+    elif len(drafts) > FEW_DRAFTS and not yes:
+        typer.confirm(
+            f"Push {len(drafts)} drafts to {repo} (at most {max_prs} new pull requests)? "
+            "WikiPathways asks contributors to consult its editors first",
+            abort=True,
+        )
+    try:  # bad options or no token: refused before any request
+        results = push_drafts(drafts, options, token_from_env(), say if dry_run else None)
+    except PushError as exc:
+        error(str(exc))
+        raise typer.Exit(1) from None
+    actions: dict[str, int] = {}
+    stopped = ""
+    try:
+        for result in results:
+            actions[result.action] = actions.get(result.action, 0) + 1
+            url = f" {result.pr_url}" if result.pr_url else ""
+            message = f" ({result.message})" if result.message else ""
+            say(f"{result.figid}: {result.action}{url}{message}")
+    except PushError as exc:
+        error(str(exc))
+        stopped = str(exc)
+    left = len(drafts) - sum(actions.values())
+    summary = ", ".join(f"{count} {action}" for action, count in actions.items()) or "none pushed"
+    if left:
+        summary += f"; {left} not attempted (the run stopped: run push again to go on)"
+    typer.echo(f"{len(drafts)} draft{'s' * (len(drafts) != 1)}: {summary}", err=True)
+    if stopped or actions.get("refused") or actions.get("failed"):
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # the last boundary: one line, never a traceback
+        error(f"unexpected {type(exc).__name__}: {exc}")
+        sys.exit(1)
