@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -22,6 +24,7 @@ from converter.draft import DraftOptions
 from converter.errors import RecordError
 from converter.inputs import find_records
 from converter.pipeline import ConvertOptions, output_path
+from converter.render import render_svg
 
 from .conftest import SAMPLES, XSD
 from .synthetic import make_corpus
@@ -215,3 +218,120 @@ def test_no_previews_writes_drafts_and_no_svg(tmp_path: Path) -> None:
     assert not list(out.rglob("*.svg"))
     report = json.loads((out / "report.json").read_text())
     assert [f["preview"] for f in report["figures"]] == ["", "", ""]
+
+
+def _report(out: Path) -> dict[str, Any]:
+    report: dict[str, Any] = json.loads((out / "report.json").read_text())
+    return report
+
+
+def test_a_figid_two_inputs_give_is_decided_before_any_file_is_written(
+    pfocr_dir: Path, tmp_path: Path
+) -> None:
+    """The first input (in input order) wins; the later one fails, and the draft is the first one's."""
+    records = make_corpus(pfocr_dir, tmp_path / "src", 80)
+    first, later = records[10], records[70]
+    text = later.read_text().replace(f"figid: {later.stem}", f"figid: {first.stem}")
+    later.write_text(text.replace("figtitle:", "figtitle: The later copy", 1))
+    for workers in ("1", "2"):
+        out = tmp_path / f"out{workers}"
+        result = runner.invoke(app, ["batch", str(tmp_path / "src"), "-o", str(out), "--workers", workers])
+        assert result.exit_code == 1
+        figures = {Path(f["source"]).name: f for f in _report(out)["figures"]}
+        winner, loser = figures[first.name], figures[later.name]
+        assert winner["status"] == "converted" and loser["status"] == "failed"
+        assert f"figid {first.stem} also comes from {first}" in loser["error"]
+        draft = (out / f"{first.stem}.gpml").read_bytes()
+        assert hashlib.sha256(draft).hexdigest() == winner["output_sha256"]
+        assert b"The later copy" not in draft
+        svg = (out / "previews" / f"{first.stem}.svg").read_bytes()
+        assert hashlib.sha256(svg).hexdigest() == winner["preview_sha256"]
+    convert = runner.invoke(app, ["convert", str(first), str(later), "-o", str(tmp_path / "c")])
+    assert convert.exit_code == 1 and f"also comes from {first}, given first" in convert.stderr
+    assert b"The later copy" not in (tmp_path / "c" / f"{first.stem}.gpml").read_bytes()
+
+
+def test_resume_knows_records_however_source_is_spelt(
+    pfocr_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_corpus(pfocr_dir, tmp_path / "src", 12)
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["batch", "src", "-o", str(out)]).exit_code == 0  # relative
+    listing = tmp_path / "list.txt"
+    listing.write_text("\n".join(str(p.resolve()) for p in sorted((tmp_path / "src" / "_figures").iterdir())))
+    for spelling in (str(tmp_path / "src"), str(listing), "./src/_figures"):
+        result = runner.invoke(app, ["batch", spelling, "-o", str(out), "--resume", "--json"])
+        assert result.exit_code == 0, result.stderr
+        assert (json.loads(result.stdout)["skipped"], json.loads(result.stdout)["converted"]) == (12, 0), (
+            spelling
+        )
+    with sqlite3.connect(out / LEDGER_NAME) as db:
+        assert db.execute("SELECT COUNT(*) FROM figures").fetchone() == (12,)
+
+
+def test_previews_are_part_of_resume_and_never_stale(pfocr_dir: Path, tmp_path: Path) -> None:
+    records = make_corpus(pfocr_dir, tmp_path / "src", 6)
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["batch", str(tmp_path / "src"), "-o", str(out)]).exit_code == 0
+    previews = out / "previews"
+    deleted, damaged = previews / f"{records[0].stem}.svg", previews / f"{records[1].stem}.svg"
+    deleted.unlink()
+    damaged.write_bytes(damaged.read_bytes()[:50])
+    result = runner.invoke(app, ["batch", str(tmp_path / "src"), "-o", str(out), "--resume", "--json"])
+    assert json.loads(result.stdout)["skipped"] == 6
+    for svg in (deleted, damaged):  # drawn again, from the draft that is there
+        assert svg.read_bytes() == render_svg(out / f"{Path(svg).stem}.gpml")
+    # A changed record without previews: its old preview goes, the others stay and are shown.
+    records[2].write_text(records[2].read_text().replace("figtitle:", "figtitle: Changed", 1))
+    options = ["--resume", "--no-previews", "--json"]
+    result = runner.invoke(app, ["batch", str(tmp_path / "src"), "-o", str(out), *options])
+    assert (json.loads(result.stdout)["converted"], json.loads(result.stdout)["skipped"]) == (1, 5)
+    assert not (previews / f"{records[2].stem}.svg").exists()
+    shown = {f["figid"]: f["preview"] for f in _report(out)["figures"]}
+    assert shown[records[2].stem] == "" and all(shown[r.stem] for r in records if r != records[2])
+    assert f"previews/{records[2].stem}.svg" not in (out / "index.html").read_text()
+
+
+def test_batch_removes_its_own_leftovers_and_nothing_else(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "previews").mkdir(parents=True)
+    users = [out / ".notes.tmp", out / "draft.tmp", out / "previews" / "mine.tmp"]
+    leftovers = [out / ".x.gpml.pfocr2gpml-99-0.tmp", out / "previews" / ".x.svg.pfocr2gpml-99-1.tmp"]
+    for path in users + leftovers:
+        path.write_text("x")
+    assert runner.invoke(app, ["batch", str(SAMPLES), "-o", str(out), "--workers", "1"]).exit_code == 0
+    assert all(p.exists() for p in users) and not any(p.exists() for p in leftovers)
+
+
+def test_one_record_and_an_empty_folder(tmp_path: Path) -> None:
+    record = SAMPLES / "PMC10796104__AD-15-1-186-g1.md"
+    result = runner.invoke(app, ["batch", str(record), "-o", str(tmp_path / "one"), "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["converted"] == 1
+    (tmp_path / "empty").mkdir()
+    for command in ("batch", "convert"):
+        result = runner.invoke(app, [command, str(tmp_path / "empty"), "-o", str(tmp_path / "o")])
+        assert result.exit_code == 2 and "no records (.md)" in result.stderr, command
+
+
+def test_an_older_ledger_keyed_by_source_is_migrated(tmp_path: Path) -> None:
+    """A ledger of the version that keyed figures by SOURCE's spelling resumes: nothing is redone."""
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["batch", str(SAMPLES), "-o", str(out), "--workers", "1"]).exit_code == 0
+    with sqlite3.connect(out / LEDGER_NAME) as db:  # as that version wrote it
+        columns = [
+            row[1]
+            for row in db.execute("PRAGMA table_info(figures)")
+            if row[1] not in ("key", "preview_sha256")
+        ]
+        db.execute(f"CREATE TABLE old AS SELECT {', '.join(columns)} FROM figures")
+        db.execute("DROP TABLE figures")
+        kept = ", ".join(c for c in columns if c != "source")
+        db.execute(f"CREATE TABLE figures ({kept}, source TEXT NOT NULL, PRIMARY KEY (source))")
+        db.execute(
+            f"INSERT INTO figures SELECT {', '.join(c for c in columns if c != 'source')}, source FROM old"
+        )
+        db.execute("DROP TABLE old")
+    result = runner.invoke(app, ["batch", str(SAMPLES), "-o", str(out), "--resume", "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["skipped"] == 3
+    assert all(f["preview"] for f in _report(out)["figures"])  # the previews drawn again and shown

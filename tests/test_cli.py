@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -296,3 +298,105 @@ def test_reports_written_side_by_side_raise_the_second_ones_error(tmp_path: Path
         )
     assert (tmp_path / "first.txt").read_text() == "done"
     assert (tmp_path / "second.txt").read_text() == "started"  # it ran, in another process
+
+
+def test_a_reader_that_stops_reading_does_not_stop_the_conversion(tmp_path: Path) -> None:
+    """`convert … | head -1`: the rest is still converted, and the command says nothing about the pipe."""
+    exe = [sys.executable, "-m", "converter", "convert", str(SAMPLES), "-o", str(tmp_path)]
+    with subprocess.Popen(exe, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        first = proc.stdout.readline()
+        proc.stdout.close()  # as head does after its line
+        code = proc.wait(timeout=60)
+        err = proc.stderr.read().decode()
+    assert first.startswith(b"PMC") and code == 0 and err == ""
+    assert len(list(tmp_path.glob("*.gpml"))) == 3
+
+
+def _usage_error(*args: str) -> str:
+    code, _, err = _run(*args)
+    assert code == 2 and err.startswith("usage error: ") and err.count("\n") == 1, (code, err)
+    return err
+
+
+def test_easy_mistakes_are_usage_errors(tmp_path: Path) -> None:
+    assert _run("convert", str(SAMPLES), "-o", str(tmp_path / "d"))[0] == 0
+    gpml = tmp_path / "d" / "PMC10796104__AD-15-1-186-g1.gpml"
+    before = gpml.read_bytes()
+    assert "is the GPML file itself" in _usage_error("render", str(gpml), "-o", str(gpml))
+    assert gpml.read_bytes() == before
+    assert "is a folder" in _usage_error("render", str(tmp_path / "d"), "-o", str(tmp_path / "x.svg"))
+    assert "is a folder" in _usage_error("render", str(gpml), "-o", str(tmp_path))
+    assert "-o is empty" in _usage_error("render", str(gpml), "-o", "")
+    for command in ("convert", "batch"):
+        assert "-o is empty" in _usage_error(command, str(SAMPLES), "-o", "")
+        assert "is a file, not a folder" in _usage_error(command, str(SAMPLES), "-o", str(gpml))
+        assert "cannot make the folder" in _usage_error(command, str(SAMPLES), "-o", str(gpml / "below"))
+    assert not list(Path.cwd().glob("PMC*.gpml"))
+
+
+def test_a_read_only_output_folder_is_a_usage_error(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    if os.geteuid() == 0:  # root writes through permissions: a read-only file system is needed
+        mounted = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(folder)], check=False
+        )
+        if mounted.returncode:
+            pytest.skip("as root, a read-only folder needs a read-only mount, and mount is not allowed here")
+    else:
+        folder.chmod(0o555)
+    try:
+        for command in ("convert", "batch"):
+            assert "cannot be written to" in _usage_error(command, str(SAMPLES), "-o", str(folder))
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["umount", str(folder)], check=False)
+        folder.chmod(0o755)
+
+
+def test_organisms_are_matched_whatever_the_case_and_unknown_ones_refused(tmp_path: Path) -> None:
+    sample = str(SAMPLES / "PMC10034247__11064_2023_3912_Fig1_HTML.md")  # a mouse figure, by its keywords
+    code, out, _ = _run("convert", sample, "-o", str(tmp_path), "--organism", "mus  MUSCULUS")
+    assert code == 0 and "; Mus musculus ->" in out
+    root = etree.parse(str(tmp_path / "PMC10034247__11064_2023_3912_Fig1_HTML.gpml")).getroot()
+    ids = [x.get("ID") for x in root.iterfind("g:DataNode/g:Xref", NS)]
+    assert root.get("Organism") == "Mus musculus" and ids and all(ids)  # the mouse table was used
+    err = _usage_error("convert", sample, "-o", str(tmp_path), "--organism", "homo sapien")
+    assert "unknown organism 'homo sapien'" in err and "Homo sapiens" in err
+    assert "unknown organism" in _usage_error("batch", sample, "-o", str(tmp_path), "--organism", "human")
+
+
+def test_a_genes_table_of_another_figure_is_said_so(pfocr_dir: Path, tmp_path: Path) -> None:
+    record = pfocr_dir / "_figures" / "PMC10796104__AD-15-1-186-g1.md"
+    other = pfocr_dir / "_data" / "PMC1180565__JCI0526046.f1-genes.tsv"
+    code, out, _ = _run("convert", str(record), "-o", str(tmp_path), "--genes", str(other))
+    assert code == 0 and "warning: the genes table shares no word with the record's keywords" in out
+    code, out, _ = _run("convert", str(record), "-o", str(tmp_path))
+    assert code == 0 and "shares no word" not in out
+
+
+def test_a_draft_without_nodes_is_warned_by_validate(tmp_path: Path) -> None:
+    text = GOOD.format(figid="PMC14__none").replace("  - JAK2\n  - STAT3\n", "  - ATP\n  - cAMP\n")
+    (tmp_path / "PMC14__none.md").write_text(text)
+    code, out, _ = _run("convert", str(tmp_path / "PMC14__none.md"), "-o", str(tmp_path), "-q")
+    assert code == 0 and ": 0 nodes" in out
+    code, out, _ = _run("validate", str(tmp_path / "PMC14__none.gpml"))
+    assert code == 0 and "warning: data-nodes" in out
+
+
+def test_the_progress_rate_is_a_whole_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from converter.cli.output import progress
+
+    screen = io.StringIO()
+    screen.isatty = lambda: True  # type: ignore[method-assign]
+    monkeypatch.setattr(sys, "stderr", screen)
+    with progress(1000, quiet=False) as advance:
+        for done in range(1, 1001, 100):
+            advance({"converted": done, "failed": 0, "skipped": 0})
+            time.sleep(0.01)
+    shown = screen.getvalue()
+    assert "records/s" in shown and "None" not in shown
+    assert not re.search(r"\d\.\d{3,} ", shown)  # no 395171.2628780491-style rates

@@ -480,3 +480,18 @@ def test_cli_refuses_an_unlisted_author_in_one_line(draft: Path, fake: FakeGitHu
     refused, summary = result.stderr.splitlines()
     assert refused.startswith("error: not in scripts/author_list.csv") and "'PFOCR' (in 1 draft)" in refused
     assert summary == "1 draft: none pushed; 1 not attempted (the run stopped: run push again to go on)"
+
+
+def test_a_run_that_stops_says_which_drafts_were_not_attempted(draft: Path, fake: FakeGitHub) -> None:
+    names = ("PMC1180554__JCI0525642.f1", "PMC10034247__11064_2023_3912_Fig1_HTML")
+    others = [convert_record(SAMPLES / f"{name}.md", draft.parent).output for name in names]
+    result = CliRunner().invoke(
+        app,
+        ["push", str(draft.parent), "--api-url", fake.url, "--yes", "--allow-new-author"],
+        env={"GITHUB_TOKEN": "ghp_WRONG", "GH_TOKEN": ""},
+    )
+    assert result.exit_code == 1 and len(others) == 2
+    stopped, summary = result.stderr.strip().splitlines()
+    assert stopped.startswith("error: ") and "401" in stopped
+    assert summary == "3 drafts: none pushed; 3 not attempted (the run stopped: run push again to go on)"
+    assert "ghp_WRONG" not in result.stderr + result.stdout

@@ -169,8 +169,19 @@ def test_datanode_parts_out_of_schema_order_are_still_checked(after: str) -> Non
 
 
 def test_every_rule_has_a_mutation_or_a_safety_test() -> None:
-    covered = {m[3] for m in MUTATIONS} | {"file-read", "xml-well-formed", "gpml-version"}
+    covered = {m[3] for m in MUTATIONS} | {"file-read", "xml-well-formed", "gpml-version", "data-nodes"}
     assert covered == set(RULES)
+
+
+def test_a_pathway_without_datanodes_is_warned() -> None:
+    """A draft of a figure whose genes were all missed has no DataNode: valid, but said so (the one rule)."""
+    root = etree.fromstring(VALID.read_bytes())
+    for el in root.findall("*"):
+        if etree.QName(el).localname in ("DataNode", "Interaction", "State", "Group"):
+            root.remove(el)
+    empty = DECLARATION.encode() + etree.tostring(root)
+    assert b"<DataNode" not in empty and b"<Label" in empty
+    assert rules_fired(empty) == {"data-nodes"}
 
 
 def test_rule_table_is_consistent() -> None:

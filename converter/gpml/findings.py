@@ -82,6 +82,7 @@ RULES: dict[str, Rule] = {
             "submission",
             "Every literature reference is a PubMed, DOI or ISBN one, which WikiPathways can format.",
         ),
+        ("data-nodes", WARNING, "submission", "The pathway has at least one DataNode."),
         ("annotated-nodes", WARNING, "submission", "More than 90% of DataNodes have a database and ID."),
         ("xref-database", WARNING, "submission", "Every Xref Database is a data source BridgeDb knows."),
         (

@@ -239,7 +239,13 @@ def _check_metadata(
         findings.add(
             "board-size", f"the board is {board[0]:g} x {board[1]:g}; both sizes must be positive", root
         )
-    if scan.nodes and scan.annotated <= _MIN_ANNOTATED * scan.nodes:
+    if not scan.nodes:
+        findings.add(
+            "data-nodes",
+            "the pathway has no DataNode: nothing in it can be mapped or found; check the figure's genes",
+            root,
+        )
+    elif scan.annotated <= _MIN_ANNOTATED * scan.nodes:
         share = f"{scan.annotated} of {scan.nodes} DataNodes ({100 * scan.annotated / scan.nodes:.0f}%)"
         findings.add(
             "annotated-nodes", f"only {share} have a database identifier; aim for more than 90%", root
