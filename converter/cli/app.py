@@ -6,15 +6,10 @@ done); 130 and 143 when Ctrl-C or SIGTERM stopped a batch (what was finished is 
 
 from __future__ import annotations
 
-import contextlib
 import json
-import signal
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
-from types import FrameType
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -29,7 +24,8 @@ from ..defaults import (
     FEW_DRAFTS,
 )
 from . import options as opt
-from .output import error, progress, say, usage
+from .batch import batch
+from .output import error, say, usage
 
 if TYPE_CHECKING:
     from ..pipeline import Conversion
@@ -192,135 +188,7 @@ def validate(
         raise typer.Exit(1)
 
 
-class _Terminated(BaseException):
-    """SIGTERM, raised where the main process is, as Ctrl-C raises KeyboardInterrupt."""
-
-
-@contextlib.contextmanager
-def _sigterm_raises() -> Iterator[None]:
-    def stop(signum: int, frame: FrameType | None) -> None:
-        raise _Terminated
-
-    before = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, before)
-
-
-@app.command()
-def batch(
-    source: Annotated[
-        str,
-        typer.Argument(
-            help="A pfocr-database checkout, a folder of records (not searched further down), a record, "
-            "a file listing record paths, or - to read that list from standard input."
-        ),
-    ],
-    outdir: Annotated[str, typer.Option("-o", "--outdir", help="Folder for drafts, ledger and reports.")],
-    workers: Annotated[int, typer.Option(min=0, help="Worker processes (0: one per core).")] = 0,
-    organism: Annotated[str, typer.Option(help=opt.ORGANISM_HELP)] = "",
-    author: Annotated[list[str], typer.Option(help=opt.AUTHOR_HELP)] = [DEFAULT_AUTHOR],  # noqa: B006
-    date: Annotated[str, typer.Option(help=opt.DATE_HELP)] = "",
-    resume: Annotated[
-        bool, typer.Option(help="Skip records whose input, options and output are unchanged.")
-    ] = False,
-    previews: Annotated[bool, typer.Option(help="Write an SVG preview of each draft for index.html.")] = True,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
-) -> None:
-    """Convert a whole corpus in parallel: resumable, every failure reported, with JSON/TSV reports."""
-    from ..batch import locked, run_batch, write_reports
-    from ..batch.ledger import OutdirBusy
-    from ..draft import DraftOptions
-    from ..errors import ConverterError
-    from ..pipeline import ConvertOptions
-
-    if source != "-" and not Path(source).exists():
-        raise usage(f"{source}: no such file or folder")
-    options = ConvertOptions(
-        opt.organism(organism), DraftOptions(opt.authors(author), opt.last_modified(date))
-    )
-    paths = [str(p) for p in _records_of(source)]
-    folder = opt.output_folder(outdir)
-    started = time.perf_counter()
-    counts = {"converted": 0, "failed": 0, "skipped": 0}
-    unmapped, stopped, broken = 0, 0, ""
-    try:
-        with locked(folder), _sigterm_raises():
-            try:
-                with (
-                    contextlib.closing(
-                        run_batch(map(Path, paths), folder, options, workers, resume, previews)
-                    ) as outcomes,
-                    progress(len(paths), as_json) as advance,
-                ):
-                    for outcome in outcomes:
-                        counts[outcome.status] += 1
-                        unmapped += outcome.unmapped
-                        if outcome.status == "failed":
-                            error(outcome.error)
-                        advance(counts)
-            except KeyboardInterrupt:
-                stopped = 130
-            except _Terminated:
-                stopped = 143
-            except ConverterError as exc:  # the ledger cannot be written: a full disk
-                broken = str(exc)
-            totals = _totals(
-                counts, len(paths), unmapped, time.perf_counter() - started, bool(stopped or broken)
-            )
-            try:
-                write_reports(folder, totals, source)
-            except ConverterError as exc:
-                error(f"reports not written: {exc}")
-                broken = broken or str(exc)
-    except OutdirBusy as exc:
-        raise usage(str(exc)) from None
-    if as_json:
-        say(json.dumps(totals, indent=2))
-    else:
-        say(
-            f"{totals['inputs']} records: {counts['converted']} converted, {counts['failed']} failed, "
-            f"{counts['skipped']} skipped (unchanged); {unmapped} unmapped terms; "
-            f"{totals['seconds']:.1f} s, {totals['records_per_second']} records/s; reports in {folder}"
-        )
-    if stopped or broken:
-        if broken:
-            error(broken)
-        cause = "interrupted" if stopped else "stopped"
-        typer.echo(f"{cause}: {totals['inputs']} of {len(paths)} done; run again with --resume", err=True)
-        raise typer.Exit(stopped or 1)
-    if counts["failed"]:
-        raise typer.Exit(1)
-
-
-def _records_of(source: str) -> list[Path]:
-    from ..inputs import find_records
-
-    try:
-        paths = list(find_records([source], sys.stdin))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise usage(f"{source}: cannot list records: {exc}") from None
-    if not paths:
-        raise usage(f"no records (.md) in {source} (folders are not searched further down)")
-    return paths
-
-
-def _totals(
-    counts: dict[str, int], listed: int, unmapped: int, seconds: float, stopped: bool
-) -> dict[str, Any]:
-    """The run's totals: ``inputs`` are the records taken in (converted + failed + skipped), ``listed`` all
-    that SOURCE names; they differ only when the run was stopped."""
-    done = sum(counts.values())
-    return {
-        "inputs": done,
-        "listed": listed,
-        **counts,
-        "stopped": stopped,
-        "unmapped_terms": unmapped,
-        "seconds": round(seconds, 3),
-        "records_per_second": round(done / seconds, 1) if seconds else 0.0,
-    }
+app.command()(batch)
 
 
 @app.command()
