@@ -64,6 +64,13 @@ def _write_all(fd: int, data: bytes | bytearray) -> None:
         view = view[written:]
 
 
+def _close(fd: int, path: str) -> None:
+    try:
+        os.close(fd)  # some file systems report a full disk only here
+    except OSError as exc:
+        raise _failed(path, exc) from exc
+
+
 def _failed(path: str, exc: OSError) -> OutputError:
     full = exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
     reason = "the disk is full" if exc.errno != errno.EFBIG else "the file size limit is reached"
@@ -78,22 +85,8 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
 def stage(path: str | os.PathLike[str], data: bytes) -> str:
     """Write ``data`` whole under ``path``'s temporary name and return that name: :func:`commit` puts it
     in place, :func:`discard` drops it. OutputError (nothing left behind) if it cannot be written."""
-    target = os.fspath(path)
-    try:
-        fd, tmp = _open_temporary(target)
-    except OSError as exc:
-        raise _failed(target, exc) from exc
-    try:
-        try:
-            _write_all(fd, data)
-        finally:
-            os.close(fd)
-    except OSError as exc:
-        discard(tmp)
-        raise _failed(target, exc) from exc
-    except BaseException:
-        discard(tmp)
-        raise
+    with _temporary_file(os.fspath(path)) as (handle, tmp):
+        handle.write(data)
     return tmp
 
 
@@ -151,7 +144,15 @@ def open_atomic(path: str | os.PathLike[str]) -> Iterator[AtomicFile]:
     OutputError (naming ``path``) when the folder cannot be made or a write fails, the disk being full
     among them; the temporary file is removed then, and whenever the block raises.
     """
-    target = os.fspath(path)
+    with _temporary_file(os.fspath(path)) as (handle, tmp):
+        yield handle
+    commit(tmp, path)
+
+
+@contextlib.contextmanager
+def _temporary_file(target: str) -> Iterator[tuple[AtomicFile, str]]:
+    """A temporary file beside ``target``, written whole (flushed and closed) when the block ends, removed
+    when the block or a write fails."""
     try:
         fd, tmp = _open_temporary(target)
     except OSError as exc:
@@ -159,17 +160,12 @@ def open_atomic(path: str | os.PathLike[str]) -> Iterator[AtomicFile]:
     try:
         try:
             handle = AtomicFile(fd, target)
-            yield handle
+            yield handle, tmp
             handle.flush()
         finally:
-            os.close(fd)
-        try:
-            os.replace(tmp, target)
-        except OSError as exc:
-            raise _failed(target, exc) from exc
+            _close(fd, target)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        discard(tmp)
         raise
 
 
