@@ -335,3 +335,18 @@ def test_an_older_ledger_keyed_by_source_is_migrated(tmp_path: Path) -> None:
     result = runner.invoke(app, ["batch", str(SAMPLES), "-o", str(out), "--resume", "--json"])
     assert result.exit_code == 0 and json.loads(result.stdout)["skipped"] == 3
     assert all(f["preview"] for f in _report(out)["figures"])  # the previews drawn again and shown
+
+
+def test_the_ledger_holds_what_was_handed_over_when_a_run_stops_mid_chunk(
+    pfocr_dir: Path, tmp_path: Path
+) -> None:
+    """Stopped after 5 of a chunk's 32 outcomes, the reports list those 5, not the chunk."""
+    from converter.batch.reports import report_figures
+
+    records = make_corpus(pfocr_dir, tmp_path / "src", 100)
+    out = tmp_path / "out"
+    outcomes = run_batch(records, out, workers=1)
+    taken = [next(outcomes) for _ in range(5)]
+    outcomes.close()
+    assert [f["source"] for f in report_figures(out)] == sorted(o.source for o in taken)
+    assert not [p for p in out.rglob("*") if ".pfocr2gpml-" in p.name]

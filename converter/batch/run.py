@@ -223,11 +223,15 @@ def run_batch(
         results = _results(map(str, sources), (outdir, options, fingerprint, previews, resume), workers)
         try:
             for chunk in results:
-                yield from keeper.keep(chunk)
+                for done in chunk:
+                    # An outcome is recorded once it is handed over: the ledger, and so the reports, hold
+                    # what the consumer counted, however the run stops.
+                    yield keeper.keep(done)
+                keeper.record()
         finally:
             results.close()  # stops the workers first
             keeper.close()
-            _remove_leftovers(outdir)  # what stopped workers staged and nobody put in place
+            _remove_leftovers(outdir)  # what was staged and never put in place
 
 
 def _remove_leftovers(outdir: Path) -> None:
@@ -241,16 +245,23 @@ class _Keeper:
     def __init__(self, outdir: Path, db: sqlite3.Connection, run: str, previews: bool) -> None:
         self.outdir, self.db, self.run, self.previews = outdir, db, run, previews
         self.first: dict[str, str] = {}  # figid -> the input that gave it first
+        self.handed: list[Outcome] = []  # handed over, not yet recorded
         self.last_commit = time.monotonic()
 
-    def keep(self, chunk: list[_Done]) -> list[Outcome]:
-        outcomes = [self._keep_one(done) for done in chunk]
-        ledger.record_outcomes(self.db, outcomes, self.run)
+    def keep(self, done: _Done) -> Outcome:
+        """Decide a worker's result and put its files in place; the outcome is recorded by :meth:`record`."""
+        outcome = self._decide(done)
+        self.handed.append(outcome)
+        return outcome
+
+    def record(self) -> None:
+        """Record the outcomes handed over (one statement for many), and commit every half second."""
+        ledger.record_outcomes(self.db, self.handed, self.run)
+        self.handed.clear()
         if time.monotonic() - self.last_commit > COMMIT_EVERY:
             self._commit()
-        return outcomes
 
-    def _keep_one(self, done: _Done) -> Outcome:
+    def _decide(self, done: _Done) -> Outcome:
         outcome = done.outcome
         if outcome.status != "failed":
             first = self.first.setdefault(outcome.figid, outcome.source)
@@ -284,6 +295,7 @@ class _Keeper:
 
     def close(self) -> None:
         try:
+            self.record()
             self._commit()
         finally:
             self.db.close()
