@@ -13,15 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lxml import etree
-
 from . import links
 from .draft import DraftOptions, build_pathway, citation_of
 from .errors import RecordError, SchemaError
 from .files import write_atomic
-from .gpml import ERROR, Finding, parse_gpml, to_gpml, validate_tree
+from .gpml import ERROR, Finding, to_gpml
+from .gpml.model_scan import check_pathway
 from .mapping import RecordMapping, Unmapped, map_record
-from .model import Citation
+from .model import Citation, Pathway
 from .records import FigureRecord, read_record
 
 __all__ = [
@@ -45,10 +44,10 @@ class ConvertOptions:
 
 @dataclass(frozen=True)
 class Draft:
-    """A validated draft in memory: its GPML bytes and parsed tree, the mapping behind it, its warnings."""
+    """A checked draft in memory: the pathway, its GPML bytes, the mapping behind it, its warnings."""
 
+    pathway: Pathway
     data: bytes
-    tree: etree._ElementTree
     mapping: RecordMapping
     warnings: tuple[Finding, ...]
 
@@ -73,7 +72,7 @@ class Conversion:
     citation: Citation | None
     paper_url: str
     sha256: str
-    tree: etree._ElementTree = field(repr=False, compare=False)  # the draft as parsed, for a preview
+    pathway: Pathway = field(repr=False, compare=False)  # what was drawn from, for a preview
 
     @property
     def nodes(self) -> int:
@@ -92,18 +91,23 @@ def output_path(outdir: Path, figid: str) -> Path:
 
 
 def draft_record(record: FigureRecord, options: ConvertOptions) -> Draft:
-    """Map, build, serialise and validate a record's draft; SchemaError if an error-level rule fails."""
+    """Map and build a record's draft, check it with WikiPathways' rules, and write its GPML in memory.
+
+    SchemaError if an error-level rule fails (nothing is written then). The rules run on the model, as they
+    would on the written file (:mod:`converter.gpml.model_scan`); what only the file shows, its declaration,
+    start tag and schema, holds by the writer's construction, and tests check every draft of the shared
+    corpus against the XSD and every rule.
+    """
     mapping = map_record(record, options.organism)
-    data = to_gpml(build_pathway(record, mapping, options.draft))
-    tree = parse_gpml(data)
-    findings = validate_tree(tree, "all", name=record.figid, raw=data)
+    pathway = build_pathway(record, mapping, options.draft)
+    findings = check_pathway(pathway, record.figid)
     errors = [f for f in findings if f.severity == ERROR]
     if errors:
         first = errors[0]
         raise SchemaError(
             f"draft failed validation ({len(errors)} errors), first: {first.rule}: {first.message}"
         )
-    return Draft(data, tree, mapping, tuple(findings))
+    return Draft(pathway, to_gpml(pathway), mapping, tuple(findings))
 
 
 def convert(record: FigureRecord, outdir: Path, options: ConvertOptions | None = None) -> Conversion:
@@ -140,7 +144,7 @@ def conversion_of(record: FigureRecord, draft: Draft, output: Path) -> Conversio
         citation=citation_of(record),
         paper_url=links.paper(record.doi, record.pmcid, record.figlink, record.filename),
         sha256=hashlib.sha256(draft.data).hexdigest(),
-        tree=draft.tree,
+        pathway=draft.pathway,
     )
 
 

@@ -6,6 +6,7 @@ import copy
 import re
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -335,3 +336,23 @@ def test_escaping_keeps_markup_out_and_forbidden_characters_out() -> None:
     assert _esc('<a href="x">&\t\n\r') == "&lt;a href=&quot;x&quot;&gt;&amp;&#9;&#10;&#13;"
     assert _esc_text('<a href="x">&\t\n\r') == '&lt;a href="x"&gt;&amp;\t\n&#13;'
     assert _esc("a\x00b\x1fc\ud800d\ufffe") == "abcd", "XML forbids these: dropped, as the GPML writer does"
+
+
+def test_the_model_draws_what_its_gpml_draws(pfocr_dir: Path) -> None:
+    """A draft's preview from the model (batch) is byte for byte its preview from the written file."""
+    from converter.draft import DraftOptions, build_pathway
+    from converter.gpml import to_gpml
+    from converter.mapping import map_record
+    from converter.records import read_record
+    from converter.render import render_pathway
+
+    from .conftest import SAMPLES
+
+    records = sorted(SAMPLES.glob("PMC*.md")) + sorted(pfocr_dir.glob("_figures/*.md"))
+    records += sorted(pfocr_dir.glob("legacy/*.md"))
+    for path in records:
+        record = read_record(path)
+        pathway = build_pathway(record, map_record(record), DraftOptions(last_modified="20240101000000"))
+        assert render_pathway(pathway) == render_svg(to_gpml(pathway)), path.name
+    odd = replace(pathway, name="Title\x07 with a control\ncharacter & <markup>", organism="Mus musculus")
+    assert render_pathway(odd) == render_svg(to_gpml(odd))

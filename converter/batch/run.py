@@ -28,7 +28,7 @@ from ..errors import ConverterError
 from ..files import commit, discard, remove_leftovers, stage
 from ..pipeline import Conversion, ConvertOptions, conversion_of, draft_record, output_path
 from ..records import read_record
-from ..render import render_svg
+from ..render import render_pathway, render_svg
 from . import ledger
 from .ledger import Outcome
 
@@ -129,7 +129,7 @@ def _convert_one(source: str) -> _Done:
         staged.append((stage(target, draft.data), str(target)))
         drawn = ""
         if preview:
-            svg = render_svg(draft.tree)
+            svg = render_pathway(draft.pathway)
             staged.append((stage(preview, svg), preview))
             drawn = hashlib.sha256(svg).hexdigest()
         conversion = conversion_of(record, draft, target)

@@ -7,12 +7,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
 from .markup import RDF_NS
 
-__all__ = ["ERROR", "RULES", "WARNING", "Finding", "Findings", "Rule", "has_errors"]
+__all__ = [
+    "ERROR",
+    "RULES",
+    "WARNING",
+    "Finding",
+    "Findings",
+    "Mark",
+    "Rule",
+    "Where",
+    "describe",
+    "has_errors",
+]
 
 _RDF_ID = "{" + RDF_NS + "}id"
 
@@ -109,13 +121,37 @@ class Findings:
         self.name = name
         self.items: list[Finding] = []
 
-    def add(self, rule: str, message: str, el: etree._Element | None = None, line: int | None = None) -> None:
+    def add(self, rule: str, message: str, el: Where | None = None, line: int | None = None) -> None:
         """Add a finding; ``el`` gives its line (unless ``line`` is given) and GraphId, GroupId or rdf:id."""
         element = ""
-        if el is not None:
+        if isinstance(el, Mark):
+            element = el.graph_id
+        elif el is not None:
             line = line or element_line(el)
             element = el.get("GraphId") or el.get("GroupId") or el.get(_RDF_ID) or ""
         self.items.append(Finding(self.name, rule, RULES[rule].severity, message, line, element))
+
+
+class Mark(NamedTuple):
+    """An element of a pathway not read from a file (the converter's model): its kind, label and id."""
+
+    kind: str
+    label: str = ""
+    graph_id: str = ""
+
+
+#: Where a finding is: an element of a parsed file, or a mark for one of the model.
+Where = etree._Element | Mark
+
+
+def describe(where: Where) -> str:
+    """How a message names an element: ``DataNode 'JAK1'``, or its kind alone without a label."""
+    if isinstance(where, Mark):
+        kind, label = where.kind, where.label
+    else:
+        kind = where.tag.rpartition("}")[2] if isinstance(where.tag, str) else "node"
+        label = where.get("TextLabel") or ""
+    return f"{kind} {label!r}" if label else kind
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:

@@ -21,6 +21,7 @@ __all__ = [
     "RDF_NS",
     "XML_DECLARATION",
     "G",
+    "as_parsed",
     "escape_attr",
     "escape_text",
     "format_authors",
@@ -61,6 +62,7 @@ _TEXT: dict[int, str | None] = {
 _ATTR: dict[int, str | None] = {**_TEXT, ord('"'): "&quot;", ord("\n"): "&#10;", ord("\t"): "&#9;"}
 _NEEDS_TEXT = re.compile(f"[&<>\r{_FORBIDDEN}]")
 _NEEDS_ATTR = re.compile(f'[&<>"\t\n\r{_FORBIDDEN}]')
+_FORBIDDEN_SEARCH = re.compile(f"[{_FORBIDDEN}]")
 
 
 def escape_text(value: str) -> str:
@@ -72,6 +74,12 @@ def escape_text(value: str) -> str:
 def escape_attr(value: str) -> str:
     """An attribute value as markup, for double quotes; line breaks survive parsing as references."""
     return value.translate(_ATTR) if _NEEDS_ATTR.search(value) else value
+
+
+def as_parsed(value: str) -> str:
+    """A value as a parser gives it back after :func:`escape_attr` or :func:`escape_text`: the same, but for
+    the forbidden characters, which are dropped."""
+    return value.translate(_DROPPED) if _FORBIDDEN_SEARCH.search(value) else value
 
 
 def needs_escape(value: str) -> bool:

@@ -1,7 +1,9 @@
 """WikiPathways' submission rules: the checks beyond the schema (the rule table is :mod:`.findings`).
 
 :func:`check_submission` looks at a parsed GPML 2013a ``<Pathway>`` (metadata, literature, identifiers, ids
-and references, layout) and adds findings to a :class:`Findings`. It is pure: no I/O, no schema.
+and references, layout) and adds findings to a :class:`Findings`. It is pure: no I/O, no schema. The checks
+read a :class:`Scan` of the pathway, which :mod:`.model_scan` also makes from the converter's model, so a
+draft is checked before it is written, with the same rules and messages.
 :mod:`converter.gpml.check`, the public entry point (``validate``), adds the input, declaration and schema
 checks around it.
 
@@ -27,10 +29,10 @@ from ..wikipathways import (
     new_pathway_version,
 )
 from .datasources import datasources, problem
-from .findings import Findings, element_line
+from .findings import Findings, Mark, Where, describe, element_line
 from .markup import BIOPAX_NS, RDF_NS, G, parse_authors
 
-__all__ = ["check_submission"]
+__all__ = ["Scan", "check_scan", "check_submission"]
 
 _BP, _RDF_ID = "{" + BIOPAX_NS + "}", "{" + RDF_NS + "}id"
 _COMMENT, _GRAPHICS, _BIOPAX, _BIOPAX_REF = (G + t for t in ("Comment", "Graphics", "Biopax", "BiopaxRef"))
@@ -42,45 +44,57 @@ _MIN_TITLE, _MIN_WORDS, _MIN_ANNOTATED = MIN_TITLE, MIN_DESCRIPTION_WORDS, 0.9
 _FORMATTED = {name.casefold() for name in FORMATTED_LITERATURE}
 _BOARD_SLACK = 1.0  # pixels: PathVisio rounds board sizes, so a node touching the edge is fine
 _OVERLAP_SHARE = 0.5  # a DataNode "covers" another when it hides more than half of the smaller one
-_Extent = tuple[float, float, float, float, etree._Element]  # a DataNode's left, top, right, bottom, itself
+_Extent = tuple[float, float, float, float, Where]  # a DataNode's left, top, right, bottom, and where it is
 # The loops over DataNodes, lines and Xrefs give attribute names as bytes: lxml then need not encode them.
 
 
 def check_submission(root: etree._Element, findings: Findings) -> None:
     """Apply every submission rule to a GPML 2013a ``<Pathway>`` element, adding findings to ``findings``."""
-    scan = _scan(root)
-    board = _board(scan)
-    _check_metadata(root, scan, board, findings)
-    _check_literature(root, scan, findings)
+    check_scan(_scan(root), findings)
+
+
+def check_scan(scan: Scan, findings: Findings) -> None:
+    """Apply every submission rule to what a pathway holds."""
+    _check_metadata(scan, findings)
+    _check_literature(scan, findings)
     _check_xrefs(scan, findings)
-    _check_refs(root, scan, findings)
-    _check_layout(scan, board, findings)
+    _check_refs(scan, findings)
+    _check_layout(scan, findings)
 
 
 @dataclass(slots=True)
-class _Scan:
-    """What the submission rules look at, gathered from the pathway's top two levels by :func:`_scan`.
+class Scan:
+    """What the submission rules look at: the Pathway's attributes, counts, ids and refs, references,
+    Xrefs, boxes. Read from a parsed file by :func:`_scan`, or from the model (:mod:`.model_scan`).
 
     Ids and refs are collected with ``None`` where an element has none: appending is cheaper than testing,
-    and the checks drop the ``None``.
+    and the checks drop the ``None``. ``pathway`` is where pathway-wide findings are (the root element);
+    ``root`` is the parsed tree, when there is one, to name the elements behind repeated ids.
     """
 
+    pathway: Where
+    root: etree._Element | None = None
+    title: str | None = None
+    organism: str | None = None
+    author: str | None = None
+    version: str | None = None
     descriptions: list[str] = field(default_factory=list)
-    board: etree._Element | None = None
+    has_board: bool = False
+    board: tuple[float, float] | None = None
     nodes: int = 0
     annotated: int = 0
     graph_ids: list[str | None] = field(default_factory=list)
     graph_refs: set[str | None] = field(default_factory=set)
     group_ids: list[str | None] = field(default_factory=list)
     group_refs: set[str | None] = field(default_factory=set)
-    biopax_refs: list[etree._Element] = field(default_factory=list)
-    publications: list[etree._Element] = field(default_factory=list)
-    xrefs: list[tuple[str, str, etree._Element]] = field(default_factory=list)  # Database, ID, the Xref
+    biopax_refs: list[tuple[str, Where]] = field(default_factory=list)  # a BiopaxRef's text, where it is
+    publications: list[tuple[str, str, str | None, Where]] = field(default_factory=list)  # ID, DB, rdf:id
+    xrefs: list[tuple[str, str, Where]] = field(default_factory=list)  # Database, ID, the Xref (or owner)
     loose: list[tuple[etree._Element, str]] = field(default_factory=list)
     boxes: list[_Extent] = field(default_factory=list)
 
 
-def _scan(root: etree._Element) -> _Scan:
+def _scan(root: etree._Element) -> Scan:
     """One pass over the pathway's children; then the DataNodes and the lines (most of a pathway).
 
     The cost is in what Python touches (each child fetched, each attribute read): plain iteration fetches each
@@ -88,7 +102,8 @@ def _scan(root: etree._Element) -> _Scan:
     sit in any element: lxml finds them in one walk in C. Xrefs are kept in the order the identifier rules
     report them: the DataNodes', then the lines', then the States'.
     """
-    scan = _Scan(biopax_refs=list(root.iter(_BIOPAX_REF)))
+    scan = Scan(root, root, root.get("Name"), root.get("Organism"), root.get("Author"), root.get("Version"))
+    scan.biopax_refs = [(ref.text or "", ref) for ref in root.iter(_BIOPAX_REF)]
     add_id, add_group_ref = scan.graph_ids.append, scan.group_refs.add
     nodes, lines, states = [], [], []
     for el in root:
@@ -101,9 +116,9 @@ def _scan(root: etree._Element) -> _Scan:
             if el.get("Source") == DESCRIPTION_SOURCE:
                 scan.descriptions.append(el.text or "")
         elif tag == _BIOPAX:
-            scan.publications.extend(el.iterchildren(_PUBLICATION))
+            scan.publications.extend(map(_publication, el.iterchildren(_PUBLICATION)))
         elif tag == _GRAPHICS:
-            scan.board = el
+            scan.has_board, scan.board = True, _board(el)
         elif isinstance(tag, str):  # Label, Shape, Group, State, InfoBox, Legend, Attribute; not comments
             add_id(el.get("GraphId"))
             add_group_ref(el.get("GroupRef"))
@@ -120,7 +135,15 @@ def _scan(root: etree._Element) -> _Scan:
     return scan
 
 
-def _scan_nodes(nodes: list[etree._Element], scan: _Scan) -> None:
+def _publication(publication: etree._Element) -> tuple[str, str, str | None, Where]:
+    identifier = _first_child(publication, _PUBLICATION_ID)
+    database = _first_child(publication, _PUBLICATION_DB)
+    ident = (identifier.text or "").strip() if identifier is not None else ""
+    name = (database.text or "").strip() if database is not None else ""
+    return ident, name, publication.get(_RDF_ID), publication
+
+
+def _scan_nodes(nodes: list[etree._Element], scan: Scan) -> None:
     """DataNodes: their ids and Xrefs, and their boxes for the layout rules.
 
     The rules' hot loop, so written out flat.
@@ -161,7 +184,7 @@ def _scan_nodes(nodes: list[etree._Element], scan: _Scan) -> None:
     scan.nodes, scan.annotated = len(nodes), annotated
 
 
-def _scan_lines(lines: list[etree._Element], scan: _Scan) -> None:
+def _scan_lines(lines: list[etree._Element], scan: Scan) -> None:
     """Interactions and GraphicalLines: their ids and their points' and anchors', their ends, their Xrefs."""
     add_id, add_group_ref, add_refs = scan.graph_ids.append, scan.group_refs.add, scan.graph_refs.update
     for line in lines:
@@ -198,7 +221,7 @@ def _last_parts(el: etree._Element) -> tuple[etree._Element | None, etree._Eleme
     return graphics, xref
 
 
-def _add_xref(xref: etree._Element, scan: _Scan) -> bool:
+def _add_xref(xref: etree._Element, scan: Scan) -> bool:
     """Keep a filled-in Xref for the identifier rules; True when it has both a database and an ID."""
     database, identifier = xref.get(b"Database", ""), xref.get(b"ID", "")
     filled_database, filled_id = database.strip(), identifier.strip()
@@ -207,21 +230,22 @@ def _add_xref(xref: etree._Element, scan: _Scan) -> bool:
     return bool(filled_database and filled_id)
 
 
-def _check_metadata(
-    root: etree._Element, scan: _Scan, board: tuple[float, float] | None, findings: Findings
-) -> None:
-    title = root.get("Name")
+def _check_metadata(scan: Scan, findings: Findings) -> None:
+    at, title = scan.pathway, scan.title
     if title is not None and len(title.strip()) < _MIN_TITLE:
-        findings.add("title-length", f"the title {title!r} is shorter than {_MIN_TITLE} characters", root)
-    for attribute, rule in (("Organism", "organism"), ("Author", "author")):
-        if not (root.get(attribute) or "").strip():
-            findings.add(rule, f"the Pathway has no {attribute}; set it in the pathway's properties", root)
-    _check_pipeline_metadata(root, findings)
+        findings.add("title-length", f"the title {title!r} is shorter than {_MIN_TITLE} characters", at)
+    for attribute, rule, value in (
+        ("Organism", "organism", scan.organism),
+        ("Author", "author", scan.author),
+    ):
+        if not (value or "").strip():
+            findings.add(rule, f"the Pathway has no {attribute}; set it in the pathway's properties", at)
+    _check_pipeline_metadata(scan, findings)
     # Split off at most _MIN_WORDS words: the count is exact below _MIN_WORDS, the only case it is shown.
     words = len(" ".join(scan.descriptions).split(maxsplit=_MIN_WORDS))
     if words < _MIN_WORDS:
         found = f"has {words} words" if words else "is missing"
-        findings.add("description", f"the description {found}; write at least {_MIN_WORDS} words", root)
+        findings.add("description", f"the description {found}; write at least {_MIN_WORDS} words", at)
     else:
         first = len(scan.descriptions[0].split("\n", 1)[0].split(maxsplit=_MIN_WORDS))
         if first < _MIN_WORDS:
@@ -229,32 +253,31 @@ def _check_metadata(
                 "description-first-line",
                 f"the description's first line has {first} words; WikiPathways' pull-request check counts "
                 f"that line only: put {_MIN_WORDS} or more words before the first line break",
-                root,
+                at,
             )
-    if scan.board is None:
+    board = scan.board
+    if not scan.has_board:
         findings.add(
-            "board-size", "no <Graphics BoardWidth=.. BoardHeight=..> in the Pathway; viewers need it", root
+            "board-size", "no <Graphics BoardWidth=.. BoardHeight=..> in the Pathway; viewers need it", at
         )
     elif board is not None and min(board) <= 0:
         findings.add(
-            "board-size", f"the board is {board[0]:g} x {board[1]:g}; both sizes must be positive", root
+            "board-size", f"the board is {board[0]:g} x {board[1]:g}; both sizes must be positive", at
         )
     if not scan.nodes:
         findings.add(
             "data-nodes",
             "the pathway has no DataNode: nothing in it can be mapped or found; check the figure's genes",
-            root,
+            at,
         )
     elif scan.annotated <= _MIN_ANNOTATED * scan.nodes:
         share = f"{scan.annotated} of {scan.nodes} DataNodes ({100 * scan.annotated / scan.nodes:.0f}%)"
-        findings.add(
-            "annotated-nodes", f"only {share} have a database identifier; aim for more than 90%", root
-        )
+        findings.add("annotated-nodes", f"only {share} have a database identifier; aim for more than 90%", at)
 
 
-def _check_pipeline_metadata(root: etree._Element, findings: Findings) -> None:
+def _check_pipeline_metadata(scan: Scan, findings: Findings) -> None:
     """Version and Author as WikiPathways' metadata and authors jobs read them."""
-    version = root.get("Version")
+    root, version = scan.pathway, scan.version
     if version is None or "_" not in version:
         found = "has no Version" if version is None else f"has Version {version!r}, without '_'"
         findings.add(
@@ -263,7 +286,7 @@ def _check_pipeline_metadata(root: etree._Element, findings: Findings) -> None:
             f'a new pathway takes Version="{new_pathway_version("<YYYYMMDDHHMMSS>")}"',
             root,
         )
-    author = (root.get("Author") or "").strip()
+    author = (scan.author or "").strip()
     if author and not parse_authors(author):
         found = "names no one" if parse_authors(author) == () else f"is not written as [{author}]"
         findings.add(
@@ -274,36 +297,31 @@ def _check_pipeline_metadata(root: etree._Element, findings: Findings) -> None:
         )
 
 
-def _check_literature(root: etree._Element, scan: _Scan, findings: Findings) -> None:
+def _check_literature(scan: Scan, findings: Findings) -> None:
     if not scan.publications:
-        findings.add("literature", "no literature reference; cite at least one (PubMed, DOI, ...)", root)
-    for publication in scan.publications:
-        identifier = _first_child(publication, _PUBLICATION_ID)
-        ident = (identifier.text or "").strip() if identifier is not None else ""
+        findings.add(
+            "literature", "no literature reference; cite at least one (PubMed, DOI, ...)", scan.pathway
+        )
+    for ident, name, _, where in scan.publications:
         if not ident:
             findings.add(
-                "empty-biopax-id",
-                "a literature reference has an empty ID; fill it in or drop it",
-                publication,
+                "empty-biopax-id", "a literature reference has an empty ID; fill it in or drop it", where
             )
-            continue
-        database = _first_child(publication, _PUBLICATION_DB)
-        name = (database.text or "").strip() if database is not None else ""
-        if name.casefold() not in _FORMATTED:
+        elif name.casefold() not in _FORMATTED:
             what = f"is a {name} reference" if name else "names no database (bp:DB)"
             findings.add(
                 "literature-database",
                 f"literature reference {ident!r} {what}: WikiPathways formats citations "
                 f"for {', '.join(FORMATTED_LITERATURE)} only; cite the PubMed id or DOI",
-                publication,
+                where,
             )
-    citations = {publication.get(_RDF_ID) for publication in scan.publications}
-    for ref in scan.biopax_refs:
-        if (ref.text or "").strip() not in citations:
-            findings.add("biopaxref", f"BiopaxRef {ref.text!r} names no reference in the Biopax section", ref)
+    citations = {rdf_id for _, _, rdf_id, _ in scan.publications}
+    for text, where in scan.biopax_refs:
+        if text.strip() not in citations:
+            findings.add("biopaxref", f"BiopaxRef {text!r} names no reference in the Biopax section", where)
 
 
-def _check_xrefs(scan: _Scan, findings: Findings) -> None:
+def _check_xrefs(scan: Scan, findings: Findings) -> None:
     accepts = _id_tests()
     for database, identifier, xref in scan.xrefs:
         accepted = accepts.get(database)
@@ -311,13 +329,16 @@ def _check_xrefs(scan: _Scan, findings: Findings) -> None:
             continue  # the usual case, decided without problem() and its cache of every pair seen
         found = problem(database, identifier)
         if found is not None:
-            owner = xref.getparent()
-            owner = xref if owner is None else owner
+            if isinstance(xref, Mark):  # the model marks the node the Xref belongs to
+                owner: Where = xref
+            else:
+                owner = xref if (parent := xref.getparent()) is None else parent
             rule = "xref-database" if found[0] == "database" else "xref-id-pattern"
-            findings.add(rule, f"{_describe(owner)}: {found[1]}", owner, _line(xref))
+            line = None if isinstance(xref, Mark) else _line(xref)
+            findings.add(rule, f"{describe(owner)}: {found[1]}", owner, line)
 
 
-def _check_refs(root: etree._Element, scan: _Scan, findings: Findings) -> None:
+def _check_refs(scan: Scan, findings: Findings) -> None:
     graph_ids, group_ids = set(scan.graph_ids), set(scan.group_ids)
     repeated_graph = _repeated(scan.graph_ids, graph_ids)
     repeated_group = _repeated(scan.group_ids, group_ids)
@@ -329,7 +350,16 @@ def _check_refs(root: etree._Element, scan: _Scan, findings: Findings) -> None:
         duplicates.update(f"GroupId {key!r}" for key in repeated_group)
         dangling = {f"GraphRef {ref!r}" for ref in dangling_graph}
         dangling.update(f"GroupRef {ref!r}" for ref in dangling_group)
-        _report_refs(root, duplicates, dangling, findings)
+        if scan.root is None:  # the model, where the writer would name no line: say what is wrong
+            for what in sorted(duplicates):
+                findings.add("unique-graphid", f"{what} is used more than once", scan.pathway)
+            for what in sorted(dangling):
+                rule, target = (
+                    ("groupref", "Group") if what.startswith("GroupRef") else ("graphref", "element")
+                )
+                findings.add(rule, f"{what} names no {target} in this pathway", scan.pathway)
+            return
+        _report_refs(scan.root, duplicates, dangling, findings)
 
 
 def _repeated(ids: list[str | None], distinct: set[str | None]) -> list[str | None]:
@@ -351,18 +381,19 @@ def _report_refs(root: etree._Element, duplicates: set[str], dangling: set[str],
             elif what in dangling:
                 owner = next(el.iterancestors(*_LINES), el) if el.tag == _POINT else el
                 target = "Group" if key == "GroupRef" else "element"
-                findings.add(key.lower(), f"{_describe(owner)}: {what} names no {target} in this pathway", el)
+                findings.add(key.lower(), f"{describe(owner)}: {what} names no {target} in this pathway", el)
 
 
-def _check_layout(scan: _Scan, board: tuple[float, float] | None, findings: Findings) -> None:
-    for el, where in scan.loose:
-        findings.add("interaction-ends", f"{_describe(el)}: {where} connected to a node", el)
+def _check_layout(scan: Scan, findings: Findings) -> None:
+    board = scan.board
+    for line, where in scan.loose:
+        findings.add("interaction-ends", f"{describe(line)}: {where} connected to a node", line)
     if board is not None and min(board) > 0:
         low, right_edge, bottom_edge = -_BOARD_SLACK, board[0] + _BOARD_SLACK, board[1] + _BOARD_SLACK
-        for left, top, right, bottom, el in scan.boxes:
+        for left, top, right, bottom, node in scan.boxes:
             if left < low or top < low or right > right_edge or bottom > bottom_edge:
-                message = f"{_describe(el)} lies (partly) off the {board[0]:g} x {board[1]:g} board"
-                findings.add("inside-board", message, el)
+                message = f"{describe(node)} lies (partly) off the {board[0]:g} x {board[1]:g} board"
+                findings.add("inside-board", message, node)
     _check_overlap(scan.boxes, findings)
 
 
@@ -379,15 +410,13 @@ def _check_overlap(boxes: list[_Extent], findings: Findings) -> None:
             covered = ((right if right < o_right else o_right) - left) * height  # the sweep: o_left <= left
             smaller = min((right - left) * (bottom - top), (o_right - o_left) * (o_bottom - o_top))
             if height > 0 and covered > _OVERLAP_SHARE * smaller:
-                findings.add("overlap", f"{_describe(el)} and {_describe(o_el)} cover each other", el)
+                findings.add("overlap", f"{describe(el)} and {describe(o_el)} cover each other", el)
         active.append(box)
 
 
-def _board(scan: _Scan) -> tuple[float, float] | None:
-    if scan.board is None:
-        return None
+def _board(graphics: etree._Element) -> tuple[float, float] | None:
     try:
-        return float(scan.board.get("BoardWidth", "")), float(scan.board.get("BoardHeight", ""))
+        return float(graphics.get("BoardWidth", "")), float(graphics.get("BoardHeight", ""))
     except ValueError:
         return None  # missing or malformed: the schema rule reports it
 
@@ -410,9 +439,3 @@ def _first_child(el: etree._Element, tag: str) -> etree._Element | None:
 
 
 _line = element_line
-
-
-def _describe(el: etree._Element) -> str:
-    kind = el.tag.rpartition("}")[2] if isinstance(el.tag, str) else "node"
-    label = el.get("TextLabel")
-    return f"{kind} {label!r}" if label else kind

@@ -23,7 +23,17 @@ from .markup import (
     needs_escape,
 )
 
-__all__ = ["to_gpml", "write_gpml"]
+__all__ = [
+    "LABEL_Z",
+    "METABOLITE_STYLE",
+    "NODE_STYLE",
+    "NODE_Z",
+    "label_style",
+    "node_style",
+    "number",
+    "to_gpml",
+    "write_gpml",
+]
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -56,6 +66,37 @@ _MAX_NUMBERS = 100_000
 _NUMBERS = _Numbers()
 
 
+def number(value: float) -> str:
+    """A coordinate or size as the writer writes it: rounded to two decimals, ``repr`` of the float."""
+    return _NUMBERS[value]
+
+
+#: What a draft's Graphics hold beyond the box: (attribute, value) in the order written, and the z-order.
+#: The preview drawn from the model (converter.render.scene) reads the same, so both agree.
+NODE_Z, LABEL_Z = "32768", "28672"
+Style = tuple[tuple[str, str], ...]
+NODE_STYLE: Style = (("FontSize", "12"), ("Valign", "Middle"))
+METABOLITE_STYLE: Style = (*NODE_STYLE, ("Color", "0000ff"))
+
+
+def node_style(node: DataNode) -> Style:
+    """The Graphics style a DataNode is written with."""
+    return METABOLITE_STYLE if node.type == "Metabolite" else NODE_STYLE
+
+
+def label_style(label: Label) -> Style:
+    """The Graphics style a Label is written with: its font size, weight and alignment; links are blue."""
+    pairs = [("FontSize", str(label.font_size))]
+    if label.bold:
+        pairs.append(("FontWeight", "Bold"))
+    if label.align != "Center":
+        pairs.append(("Align", label.align))
+    pairs.append(("Valign", "Middle"))
+    if label.href:
+        pairs.append(("Color", "0000ee"))
+    return tuple(pairs)
+
+
 def _graphics(indent: str, box: Box, z: str, style: str) -> str:
     num = _NUMBERS
     return (
@@ -64,8 +105,9 @@ def _graphics(indent: str, box: Box, z: str, style: str) -> str:
     )
 
 
-_NODE_STYLE = ' FontSize="12" Valign="Middle"'
-_METABOLITE_STYLE = _NODE_STYLE + ' Color="0000ff"'
+_STYLES: dict[Style, str] = {
+    style: _attrs(style) for style in (NODE_STYLE, METABOLITE_STYLE)
+}  # a DataNode's, written once
 
 
 def _data_node(node: DataNode) -> str:
@@ -78,29 +120,23 @@ def _data_node(node: DataNode) -> str:
     label, graph_id, node_type, group, database, ident = values
     group_ref = f' GroupRef="{group}"' if node.group else ""  # even if escaping emptied it
     comment = f"\n    <Comment>{escape_text(node.comment)}</Comment>" if node.comment else ""
-    style = _METABOLITE_STYLE if node.type == "Metabolite" else _NODE_STYLE
+    style = _STYLES[node_style(node)]
     return (
         f'  <DataNode TextLabel="{label}" GraphId="{graph_id}" Type="{node_type}"{group_ref}>{comment}\n'
-        f"{_graphics('    ', node.box, '32768', style)}\n"
+        f"{_graphics('    ', node.box, NODE_Z, style)}\n"
         f'    <Xref Database="{database}" ID="{ident}"/>\n'
         "  </DataNode>"
     )
 
 
 def _label(label: Label) -> str:
-    # One string, as _data_node; of the style values only FontSize and Align come from the label.
+    # One string, as _data_node.
     href = f' Href="{escape_attr(label.href)}"' if label.href else ""
-    style = f' FontSize="{escape_attr(str(label.font_size))}"'
-    if label.bold:
-        style += ' FontWeight="Bold"'
-    if label.align != "Center":
-        style += f' Align="{escape_attr(label.align)}"'
-    style += ' Valign="Middle" Color="0000ee"' if label.href else ' Valign="Middle"'
     comment = f"\n    <Comment>{escape_text(label.comment)}</Comment>" if label.comment else ""
     text, graph_id = escape_attr(label.text), escape_attr(label.graph_id)
     return (
         f'  <Label TextLabel="{text}" GraphId="{graph_id}"{href}>{comment}\n'
-        f"{_graphics('    ', label.box, '28672', style)}\n"
+        f"{_graphics('    ', label.box, LABEL_Z, _attrs(label_style(label)))}\n"
         "  </Label>"
     )
 

@@ -4,6 +4,6 @@
 :mod:`.shapes` outlines GPML's ShapeTypes, and :mod:`.svg` writes the document.
 """
 
-from .svg import render_file, render_svg
+from .svg import render_file, render_pathway, render_svg
 
-__all__ = ["render_file", "render_svg"]
+__all__ = ["render_file", "render_pathway", "render_svg"]

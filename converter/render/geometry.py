@@ -17,7 +17,7 @@ from lxml import etree
 
 __all__ = [
     "Memo", "Placement", "Point", "Rect", "Route", "attributes", "dot", "elbow", "fmt", "fmt_point", "num",
-    "placement", "rect_of", "side", "straighten",
+    "placement", "placement_of", "rect_of", "side", "straighten",
 ]  # fmt: skip
 
 K = TypeVar("K", bound=Hashable)
@@ -142,7 +142,11 @@ _PLACEMENTS: Memo[str, Placement] = Memo(512)
 
 def placement(gfx: etree._Element) -> Placement | None:
     """The placement of a node by its Graphics element, or None without a centre."""
-    parts = cast("list[str]", [*gfx.keys(), *gfx.values()])  # str, not bytes: lxml decodes what it parses
+    return placement_of(cast("list[str]", [*gfx.keys(), *gfx.values()]))  # str: lxml decodes what it parses
+
+
+def placement_of(parts: list[str]) -> Placement | None:
+    """The placement given by a Graphics element's attribute names followed by their values, in order."""
     key = "\0".join(parts)
     if (found := _PLACEMENTS.get(key)) is None:
         half = len(parts) // 2

@@ -6,17 +6,46 @@ its route from ``Scene(root).route(line)``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from lxml import etree
 
-from ..gpml.markup import G
-from .geometry import Placement, Point, Rect, Route, dot, elbow, num, placement, side, straighten
+from ..gpml.markup import G, as_parsed
+from ..gpml.writer import LABEL_Z, NODE_Z, Style, label_style, node_style, number
+from ..model import Box, Pathway
+from .geometry import (
+    Placement,
+    Point,
+    Rect,
+    Route,
+    dot,
+    elbow,
+    num,
+    placement,
+    placement_of,
+    side,
+    straighten,
+)
 
-__all__ = ["Scene"]
+__all__ = ["Item", "Scene"]
+
+
+#: A drawn element, read with ``get(attribute)``: an lxml element, or a dict for an element of the model.
+Item = etree._Element | dict[str, str]
 
 _GRAPHICS, _POINT, _ANCHOR = G + "Graphics", G + "Point", G + "Anchor"
 LINE_KINDS = ("Interaction", "GraphicalLine")
 _KINDS = {G + kind: kind for kind in ("DataNode", "Label", "Shape", "State", "Group", *LINE_KINDS)}
 _GROUP_PAD = 8.0  # PathVisio draws a group this far outside its members
+
+
+def _placed(box: Box, z: str, style: Style) -> Placement:
+    """The placement a node of the model gets: what the Graphics written for it would give."""
+    names = ["CenterX", "CenterY", "Width", "Height", "ZOrder", *(name for name, _ in style)]
+    values = [number(box.x), number(box.y), number(box.width), number(box.height), z, *(v for _, v in style)]
+    found = placement_of([*names, *values])
+    assert found is not None  # a model's box always has a centre
+    return found
 
 
 def _points_and_anchors(gfx: etree._Element) -> tuple[list[etree._Element], list[etree._Element]]:
@@ -31,41 +60,81 @@ def _points_and_anchors(gfx: etree._Element) -> tuple[list[etree._Element], list
 
 
 class Scene:
-    """Geometry of one pathway: boxes by GraphId, group boxes by GroupId, line routes on demand.
+    """What one pathway draws, and where: boxes by GraphId, group boxes by GroupId, line routes on demand.
 
-    What :mod:`.svg` draws, in document order: `nodes` (DataNodes, Labels, Shapes with a box, each with its
-    kind and Placement), `states`, `group_elements` and `lines`. `graphics` maps each element to its
-    Graphics. Elements as keys are safe: lxml hands out the same proxy while one is alive.
+    Two sources give the same scene: :meth:`of_tree` reads any parsed GPML 2013a pathway; :meth:`of_pathway`
+    reads the converter's model, so a draft's preview needs no parse of the draft (the same bytes, a test
+    checks it on every draft of the corpus). What :mod:`.svg` draws, in document order: `nodes` (DataNodes,
+    Labels, Shapes with a box, each with its kind and Placement), `states`, `group_elements` and `lines`;
+    each item answers ``get(attribute)`` (an lxml element, or a dict for the model). `graphics` maps each
+    element to its Graphics; `board` is the Pathway's. Elements as keys are safe: lxml hands out the same
+    proxy while one is alive.
     """
 
-    def __init__(self, root: etree._Element) -> None:
+    def __init__(self, name: str, organism: str, board: Mapping[str, str] | None) -> None:
+        self.name, self.organism, self.board = name, organism, board
+        self.root: etree._Element | None = None  # the parsed pathway, when the scene is read from one
         self.boxes: dict[str, Rect] = {}
         self.groups: dict[str, tuple[Rect, float]] = {}  # box and a z-order just below the members
         self.members: dict[str, list[str | Placement]] = {}  # a nested group's GroupId or a node's place
         self.anchors: dict[str, tuple[etree._Element, float]] = {}
         self.graphics: dict[etree._Element, etree._Element] = {}
-        self.nodes: list[tuple[etree._Element, str, Placement]] = []
+        self.nodes: list[tuple[Item, str, Placement]] = []
         self.states: list[etree._Element] = []
-        self.group_elements: list[etree._Element] = []
+        self.group_elements: list[Item] = []
         self.lines: list[etree._Element] = []
         self._routes: dict[etree._Element, Route | None] = {}
+
+    @classmethod
+    def of_tree(cls, root: etree._Element) -> Scene:
+        """The scene of a parsed GPML 2013a ``<Pathway>``."""
+        scene = cls(root.get("Name", ""), root.get("Organism", ""), None)
+        scene.root = root
         for graphics in root.iter(_GRAPHICS):  # one pass instead of a find() per element
             if (parent := graphics.getparent()) is not None:
-                self.graphics.setdefault(parent, graphics)
-        self._sort_out(root)
-        for state in self.states:
-            if state.get("GraphId") and (box := self.state_box(state)) is not None:
-                self.boxes[state.get("GraphId", "")] = box
-        for group in self.group_elements:
-            if (found := self.group(group.get("GroupId", ""), set())) and (graph_id := group.get("GraphId")):
-                self.boxes[graph_id] = found[0]
-        if self.lines:  # only lines hold anchors (in their Graphics): most drafts have none
-            lines = set(self.lines)
+                scene.graphics.setdefault(parent, graphics)
+        board = scene.graphics.get(root)
+        scene.board = dict(board.items()) if board is not None else None  # type: ignore[arg-type]
+        scene._sort_out(root)
+        for state in scene.states:
+            if state.get("GraphId") and (box := scene.state_box(state)) is not None:
+                scene.boxes[state.get("GraphId", "")] = box
+        scene._place_groups()
+        if scene.lines:  # only lines hold anchors (in their Graphics): most drafts have none
+            lines = set(scene.lines)
             for anchor in root.iter(_ANCHOR):  # one pass over the tree, not two searches per line
                 gfx = anchor.getparent()
                 line = gfx.getparent() if gfx is not None and gfx.tag == _GRAPHICS else None
                 if line in lines and (anchor_id := anchor.get("GraphId")) is not None:
-                    self.anchors[anchor_id] = (line, num(anchor.get("Position"), 0.5))
+                    scene.anchors[anchor_id] = (line, num(anchor.get("Position"), 0.5))
+        return scene
+
+    @classmethod
+    def of_pathway(cls, pathway: Pathway) -> Scene:
+        """The scene of the converter's model, as a parse of the GPML written from it would give."""
+        board = {"BoardWidth": number(pathway.board_width), "BoardHeight": number(pathway.board_height)}
+        scene = cls(as_parsed(pathway.name), as_parsed(pathway.organism), board)
+        grouped = bool(pathway.groups)
+        for node in pathway.nodes:
+            item = {"TextLabel": as_parsed(node.label), "Type": node.type}
+            placed = _placed(node.box, NODE_Z, node_style(node))
+            scene.nodes.append((item, "DataNode", placed))
+            if grouped and node.group:
+                scene.members.setdefault(node.group, []).append(placed)
+        for label in pathway.labels:
+            text = {"TextLabel": as_parsed(label.text), "Href": as_parsed(label.href)}
+            scene.nodes.append((text, "Label", _placed(label.box, LABEL_Z, label_style(label))))
+        for group in pathway.groups:
+            scene.group_elements.append({"GroupId": group.group_id, "Style": group.style})
+        scene._place_groups()
+        return scene
+
+    def _place_groups(self) -> None:
+        for group in self.group_elements:
+            if (found := self.group(group.get("GroupId") or "", set())) and (
+                graph_id := group.get("GraphId")
+            ):
+                self.boxes[graph_id] = found[0]
 
     def _sort_out(self, root: etree._Element) -> None:
         """Fill the lists of what is drawn, the boxes by GraphId and the members of groups."""

@@ -27,11 +27,12 @@ from ..errors import SchemaError
 from ..files import write_atomic
 from ..gpml import parse_gpml
 from ..gpml.markup import G, escape_attr, escape_text, not_gpml_2013a
+from ..model import Pathway
 from .geometry import Memo, Placement, Rect, Route, attributes, fmt, fmt_point, num
-from .scene import Scene
+from .scene import Item, Scene
 from .shapes import OUTLINES, RECTANGLE, Outline, rect
 
-__all__ = ["render_file", "render_svg"]
+__all__ = ["render_file", "render_pathway", "render_svg"]
 
 SVG_NS = "http://www.w3.org/2000/svg"
 _PATHWAY = G + "Pathway"
@@ -230,9 +231,9 @@ def _placed_frame(kind: str, node_type: str, placed: Placement) -> _Frame:
     return frame
 
 
-def _node(el: etree._Element, kind: str, frame: _Frame) -> str:
+def _node(el: Item, kind: str, frame: _Frame) -> str:
     """A DataNode, Label, Shape or State: outline and label in a group of class `kind` (lower case)."""
-    label = el.get("TextLabel", "")
+    label = el.get("TextLabel", "") or ""
     lines = label.splitlines() if label.strip() else []
     if len(lines) == 1:  # most labels: one string to add, with no call to _text
         g = f"{frame.one_line}{escape_text(lines[0])}</text></g>"
@@ -240,7 +241,7 @@ def _node(el: etree._Element, kind: str, frame: _Frame) -> str:
         g = f"{frame.start}>{frame.shape}{_text(lines, frame.look, frame.box) if lines else ''}</g>"
     else:
         g = f"{frame.start}/>"
-    if kind == "Label" and (href := el.get("Href", "").strip()).lower().startswith(_SAFE_LINK):
+    if kind == "Label" and (href := (el.get("Href", "") or "").strip()).lower().startswith(_SAFE_LINK):
         return f'<a href="{escape_attr(href)}">{g}</a>'  # a web link only: never javascript: or data:
     return g
 
@@ -274,19 +275,19 @@ def _items(scene: Scene, prefix: str, heads: set[tuple[str, str]]) -> list[tuple
     """Everything drawn, as markup with z-order and extent; groups go below their members, States on top."""
     items = []
     for group in scene.group_elements:
-        if found := scene.groups.get(group.get("GroupId", "")):
-            style = _GROUP_STYLE.get(group.get("Style", ""), _PLAIN_GROUP)
+        if found := scene.groups.get(group.get("GroupId") or ""):
+            style = _GROUP_STYLE.get(group.get("Style", "") or "", _PLAIN_GROUP)
             items.append((found[1], f'<rect class="group" {rect(found[0], 4)}{style}/>', found[0]))
     for el, kind, placed in scene.nodes:
-        frame = _placed_frame(kind, el.get("Type", "") if kind == "DataNode" else "", placed)
+        frame = _placed_frame(kind, el.get("Type", "") or "" if kind == "DataNode" else "", placed)
         items.append((placed.z, _node(el, kind, frame), placed.box))
-    for el in scene.states:  # after the other nodes: at z infinity they are drawn last anyway
-        if (gfx := scene.graphics.get(el)) is not None and (box := scene.state_box(el)) is not None:
-            items.append((math.inf, _node(el, "State", _frame("State", "", attributes(gfx), box)), box))
-    for el in scene.lines:
-        gfx = scene.graphics.get(el)
-        if gfx is not None and (route := scene.route(el)) is not None:
-            items.append((num(gfx.get("ZOrder")), _line(el, gfx, route, prefix, heads), route.extent()))
+    for state in scene.states:  # after the other nodes: at z infinity they are drawn last anyway
+        if (gfx := scene.graphics.get(state)) is not None and (box := scene.state_box(state)) is not None:
+            items.append((math.inf, _node(state, "State", _frame("State", "", attributes(gfx), box)), box))
+    for line in scene.lines:
+        gfx = scene.graphics.get(line)
+        if gfx is not None and (route := scene.route(line)) is not None:
+            items.append((num(gfx.get("ZOrder")), _line(line, gfx, route, prefix, heads), route.extent()))
     return items
 
 
@@ -309,21 +310,20 @@ def _marker_prefix(root: etree._Element) -> str:
     return "p" + hashlib.sha256(etree.tostring(root)).hexdigest()[:8] + "-"
 
 
-def _svg(root: etree._Element) -> str:
+def _svg(scene: Scene) -> str:
     """The SVG markup: title, arrowhead markers, white background, then everything in z-order."""
-    scene = Scene(root)
-    prefix = _marker_prefix(root) if scene.lines else ""
+    prefix = _marker_prefix(scene.root) if scene.lines and scene.root is not None else ""
     heads: set[tuple[str, str]] = set()
     items = _items(scene, prefix, heads)
     items.sort(key=_BY_Z)  # stable: ties keep drawing order
-    board = scene.graphics.get(root)
+    board = scene.board
     extent = (
         Rect(0, 0, num(board.get("BoardWidth")), num(board.get("BoardHeight")))
         if board is not None
         else Rect(0, 0, 0, 0)
     )
     extent = extent.union(*map(_EXTENT, items))
-    name, organism = root.get("Name", "").strip() or "Untitled pathway", root.get("Organism", "").strip()
+    name, organism = scene.name.strip() or "Untitled pathway", scene.organism.strip()
     width = max(extent.w + 2 * _MARGIN, 11 * len(name) + 7 * len(organism) + 4 * _MARGIN)
     view = Rect(
         extent.x - _MARGIN, extent.y - _MARGIN - _TITLE_BAND, width, extent.h + 2 * _MARGIN + _TITLE_BAND
@@ -357,7 +357,13 @@ def render_svg(source: bytes | str | Path | etree._ElementTree) -> bytes:
     root = tree.getroot()
     if root.tag != _PATHWAY:
         raise _not_gpml_2013a(root, source)
-    return _DECLARATION + _svg(root).encode()
+    return _DECLARATION + _svg(Scene.of_tree(root)).encode()
+
+
+def render_pathway(pathway: Pathway) -> bytes:
+    """Draw the converter's model of a pathway: the same bytes as :func:`render_svg` of its GPML, without
+    writing or parsing the GPML."""
+    return _DECLARATION + _svg(Scene.of_pathway(pathway)).encode()
 
 
 def _not_gpml_2013a(root: etree._Element, source: bytes | str | Path | etree._ElementTree) -> SchemaError:

@@ -1,0 +1,70 @@
+"""WikiPathways' submission rules on the converter's model: a draft checked before it is written.
+
+:func:`check_pathway` gives the findings :func:`~converter.gpml.check.validate` would give for the GPML that
+:func:`~converter.gpml.writer.to_gpml` writes for the pathway, without writing or parsing it: the same rules
+(:mod:`.rules`) read a :class:`~converter.gpml.rules.Scan` made from the model, with every value as a parse
+of the written file would give it back. Findings name no line (there is no file yet). What only the file
+shows (its declaration, its start tag, the XSD) holds by the writer's construction; the tests check both on
+every draft of the shared corpus.
+
+Example: ``check_pathway(build_pathway(record, map_record(record)), "PMC1__f1")``.
+"""
+
+from __future__ import annotations
+
+from ..model import Pathway
+from ..wikipathways import DESCRIPTION_SOURCE
+from .findings import Finding, Findings, Mark
+from .markup import as_parsed, format_authors
+from .rules import Scan, check_scan
+from .writer import number
+
+__all__ = ["check_pathway", "scan_pathway"]
+
+
+def check_pathway(pathway: Pathway, name: str = "<draft>") -> list[Finding]:
+    """The submission findings of the pathway's GPML, in the rules' order (no lines: there is no file)."""
+    findings = Findings(name)
+    check_scan(scan_pathway(pathway), findings)
+    return findings.items
+
+
+def scan_pathway(pathway: Pathway) -> Scan:
+    """What the rules look at, read from the model as a parse of its GPML would read it."""
+    scan = Scan(
+        Mark("Pathway"),
+        title=as_parsed(pathway.name),
+        organism=as_parsed(pathway.organism),
+        author=as_parsed(format_authors(pathway.authors)) if pathway.authors else None,
+        version=as_parsed(pathway.version) if pathway.version else None,
+        has_board=True,
+        board=(float(number(pathway.board_width)), float(number(pathway.board_height))),
+    )
+    if pathway.description:
+        scan.descriptions.append(as_parsed(pathway.description))
+    scan.descriptions += [
+        as_parsed(text) for source, text in pathway.comments if source == DESCRIPTION_SOURCE
+    ]
+    annotated = 0
+    for node in pathway.nodes:
+        mark = Mark("DataNode", as_parsed(node.label), node.graph_id)
+        scan.graph_ids.append(node.graph_id)
+        scan.group_refs.add(node.group or None)
+        if node.xref is not None and (node.xref.database.strip() or node.xref.id.strip()):
+            database, identifier = as_parsed(node.xref.database), as_parsed(node.xref.id)
+            scan.xrefs.append((database, identifier, mark))
+            annotated += bool(database.strip() and identifier.strip())
+        x, y = float(number(node.box.x)), float(number(node.box.y))
+        half_w, half_h = float(number(node.box.width)) / 2, float(number(node.box.height)) / 2
+        scan.boxes.append((x - half_w, y - half_h, x + half_w, y + half_h, mark))
+    scan.nodes, scan.annotated = len(pathway.nodes), annotated
+    scan.graph_ids += [label.graph_id for label in pathway.labels]
+    scan.graph_ids += [group.graph_id for group in pathway.groups]
+    scan.group_ids += [group.group_id for group in pathway.groups]
+    for cite in pathway.citations:
+        where = Mark("PublicationXref", "", cite.ref_id)
+        scan.publications.append(
+            (as_parsed(cite.id).strip(), as_parsed(cite.database).strip(), cite.ref_id, where)
+        )
+        scan.biopax_refs.append((cite.ref_id, Mark("BiopaxRef")))
+    return scan
