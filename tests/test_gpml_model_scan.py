@@ -59,9 +59,7 @@ def test_every_draft_gives_the_same_findings_either_way(pfocr_dir: Path) -> None
         {"version": "WP0r1"},
         {"version": ""},
         {"description": "Too short.\nAnd a second line."},
-        {
-            "description": "Fifteen words, but the first line is short.\nOne two three four five six seven eight."
-        },
+        {"description": "Fifteen words, but a short first line.\nOne two three four five six seven eight."},
         {"board_width": 0.0},
         {"citations": ()},
     ],
