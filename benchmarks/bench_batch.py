@@ -1,14 +1,17 @@
-"""Benchmark `pfocr2gpml batch` on a large corpus made from the real records, beside the floor.
+"""Benchmark `pfocr2gpml batch` on a large corpus made from the real records, as a ratio to the floor.
 
-The floor, measured on the same records on one core, just before and just after the batch: parse the
-front matter with libyaml's C loader (CSafeLoader), build the same draft trees with lxml, serialise them,
-and validate them against the XSD. Besides records/s, the batch's CPU time per record (all its processes)
-is compared with the floor's: a ratio that the VM's changing speed and the cores' contention move less.
+The floor is ``../shared/bench/floor.py`` (see its README): per record, libyaml's C loader on the front
+matter, then lxml parsing, serialising and XSD-validating the draft, on one core, everything in memory. It is
+measured just before and just after the batch (this VM drifts) on drafts of the same records, and the ratio
+is ``batch records/s / (floor records/s x workers)``. Besides, CPU is divided by CPU: the floor's CPU per
+record (from two runs of floor.py of different lengths, so its set-up cancels out) over the batch's (all its
+processes), which contention between the cores moves less. Last, the CPU time of each step of a conversion,
+one record after the other in this process, as a worker does them.
 
 Usage (from the repository root, the shared corpora beside it):
     python benchmarks/bench_batch.py [--records 100000] [--workdir /dev/shm/pfocr2gpml-bench] [--workers 0]
-Prints the figures, and the CPU time of each step of a conversion; writes nothing outside the work
-folder (removed at the end unless --keep).
+                                     [-- --no-previews]
+Writes nothing outside the work folder (removed at the end unless --keep).
 """
 
 from __future__ import annotations
@@ -25,15 +28,14 @@ import threading
 import time
 from pathlib import Path
 
-import yaml
-from lxml import etree
-
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from tests.synthetic import make_corpus  # noqa: E402
 
-PFOCR = REPO.parent / "shared" / "corpora" / "pfocr"
+SHARED = REPO.parent / "shared"
+PFOCR = SHARED / "corpora" / "pfocr"
+FLOOR = SHARED / "bench" / "floor.py"
 XSD = REPO / "schemas" / "GPML2013a.xsd"
 
 
@@ -95,60 +97,42 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _specs(element: etree._Element) -> list[tuple[int, str, dict[str, str], str | None]]:
-    """The tree as a flat list of (depth, tag, attributes, text): what the floor builds again."""
-    out = []
-    for node in element.iter():
-        depth = sum(1 for _ in node.iterancestors())
-        out.append((depth, node.tag, dict(node.attrib), node.text if len(node) == 0 else None))
-    return out
+def floor(corpus: Path, drafts: Path, records: int) -> tuple[float, float]:
+    """floor.py's records/s (wall, its timed loop) and its CPU ms per record (the difference of two runs)."""
 
+    def run(count: int) -> tuple[float, float]:
+        before = _children_cpu()
+        done = subprocess.run(
+            [sys.executable, str(FLOOR), str(XSD), str(corpus / "_figures"), str(drafts), str(count)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return float(done.stdout.strip()), _children_cpu() - before
 
-def floor(records: list[Path], drafts: Path, limit: int) -> float:
-    """Records per second, one core: CSafeLoader + lxml build + serialise + XSD validation."""
-    schema = etree.XMLSchema(etree.parse(str(XSD)))
-    work = []
-    for record in records[:limit]:
-        text = record.read_text(encoding="utf-8")
-        front = text.split("\n---", 1)[0].split("---\n", 1)[1]
-        root = etree.parse(str(drafts / f"{record.stem}.gpml")).getroot()
-        work.append((front, _specs(root), root.nsmap))
-    started = time.perf_counter()
-    for front, specs, nsmap in work:
-        yaml.load(front, Loader=yaml.CSafeLoader)
-        stack: list[etree._Element] = []
-        for depth, tag, attrs, text in specs:
-            del stack[depth:]
-            if stack:
-                node = etree.SubElement(stack[-1], tag, attrs)
-            else:
-                node = etree.Element(tag, attrs, nsmap=nsmap)
-            if text:
-                node.text = text
-            stack.append(node)
-        tree = stack[0].getroottree()
-        etree.tostring(tree, encoding="UTF-8", xml_declaration=True)
-        schema.assertValid(tree)
-    return len(work) / (time.perf_counter() - started)
+    rate, cpu_short = run(records)
+    _, cpu_long = run(3 * records)
+    return rate, 1000 * (cpu_long - cpu_short) / (2 * records)
 
 
 def stages(records: list[Path], limit: int) -> dict[str, float]:
-    """Milliseconds per record of each step of a conversion, one record after the other as in a worker.
+    """CPU milliseconds per record of each step of a conversion, one record after the other as in a worker.
 
     One core; each step's figure is the least of three passes over the records.
     """
     from converter.draft import DraftOptions, build_pathway
-    from converter.files import write_atomic
-    from converter.gpml import parse_gpml, to_gpml, validate_tree
+    from converter.files import stage
+    from converter.gpml import to_gpml
+    from converter.gpml.model_scan import check_pathway
     from converter.mapping import map_record
     from converter.records import read_record
-    from converter.render import render_svg
+    from converter.render import render_pathway
 
     scratch = records[0].parent.parent / "stages"
     (scratch / "previews").mkdir(parents=True, exist_ok=True)
-    options, clock = DraftOptions(), time.perf_counter
-    names = ["read record + tables", "map", "build", "serialise", "parse", "validate (schema + rules)"]
-    names += ["preview", "write both"]
+    options, clock = DraftOptions(), time.process_time
+    names = ["read record + tables", "map", "build", "rules on the model", "serialise", "preview"]
+    names += ["write both"]
     best = dict.fromkeys(names, float("inf"))
     for _ in range(3):
         spent = dict.fromkeys(names, 0.0)
@@ -160,16 +144,14 @@ def stages(records: list[Path], limit: int) -> dict[str, float]:
             marks.append(clock())
             pathway = build_pathway(record, mapping, options)
             marks.append(clock())
+            check_pathway(pathway, record.figid)
+            marks.append(clock())
             data = to_gpml(pathway)
             marks.append(clock())
-            tree = parse_gpml(data)
+            svg = render_pathway(pathway)
             marks.append(clock())
-            validate_tree(tree, "all", record.figid, raw=data)
-            marks.append(clock())
-            svg = render_svg(tree)
-            marks.append(clock())
-            write_atomic(scratch / f"{record.figid}.gpml", data)
-            write_atomic(scratch / "previews" / f"{record.figid}.svg", svg)
+            os.unlink(stage(scratch / f"{record.figid}.gpml", data))
+            os.unlink(stage(scratch / "previews" / f"{record.figid}.svg", svg))
             marks.append(clock())
             for name, (start, end) in zip(names, itertools.pairwise(marks), strict=True):
                 spent[name] += end - start
@@ -211,28 +193,29 @@ def main() -> None:
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    floor_before = floor(records, reference, floor_records)
+    floor_before, floor_cpu_before = floor(corpus, reference, floor_records)
     seconds, cpu, peak, summary = run_batch(corpus, outdir, args.workers, args.batch_options)
-    floor_after = floor(records, reference, floor_records)
-    floor_rate = (floor_before + floor_after) / 2
+    floor_after, floor_cpu_after = floor(corpus, reference, floor_records)
+    floor_rate, floor_cpu = (floor_before + floor_after) / 2, (floor_cpu_before + floor_cpu_after) / 2
     rate = args.records / seconds
     steps = stages(records, floor_records)
     machine = f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores"
     print(f"machine: {machine}, Python {platform.python_version()}")
     print(f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; work folder: {args.workdir}")
-    print(f"batch: {args.records} records in {seconds:.1f} s = {rate:.0f} records/s with {cores} workers")
+    options = " ".join(args.batch_options)
+    print(
+        f"batch {options}: {args.records} records in {seconds:.1f} s = {rate:.0f} records/s, {cores} workers"
+    )
     print(f"batch summary: {summary}")
     cpu_ms = 1000 * cpu / args.records
     print(f"batch CPU (all processes): {cpu_ms:.2f} ms per record")
     print(f"peak RSS (all processes): {peak[0] / 2**20:.0f} MB; peak PSS: {peak[1] / 2**20:.0f} MB")
-    print(
-        "floor (CSafeLoader + lxml build + serialise + XSD, 1 core):"
-        f" {floor_before:.0f} records/s before the batch, {floor_after:.0f} after, mean {floor_rate:.0f}"
-    )
-    print(f"ratio: batch / (floor x {cores} cores) = {rate / (floor_rate * cores):.2f}")
-    print(f"ratio of CPU: floor / batch, per record = {1000 / floor_rate / cpu_ms:.2f}")
-    total, floor_ms = sum(steps.values()), 1000 / floor_rate
-    print(f"one core, CPU ms per record by step (sum {total:.2f}; the floor takes {floor_ms:.2f}):")
+    print(f"floor.py: {floor_before:.0f} records/s before, {floor_after:.0f} after, mean {floor_rate:.0f}")
+    print(f"floor.py CPU: {floor_cpu_before:.2f} ms per record before, {floor_cpu_after:.2f} after")
+    print(f"ratio: batch / (floor.py x {cores} workers) = {rate / (floor_rate * cores):.2f}")
+    print(f"ratio of CPU: floor.py CPU / batch CPU, per record = {floor_cpu / cpu_ms:.2f}")
+    total = sum(steps.values())
+    print(f"one core, CPU ms per record by step (sum {total:.2f}; floor.py takes {floor_cpu:.2f}):")
     for name, ms in steps.items():
         print(f"  {name:28s} {ms:6.3f}")
     if not args.keep:

@@ -12,7 +12,10 @@ Example: ``check_pathway(build_pathway(record, map_record(record)), "PMC1__f1")`
 
 from __future__ import annotations
 
-from ..model import Pathway
+import functools
+from collections.abc import Iterator
+
+from ..model import Box, Pathway
 from ..wikipathways import DESCRIPTION_SOURCE
 from .findings import Finding, Findings, Mark
 from .markup import as_parsed, format_authors
@@ -45,18 +48,26 @@ def scan_pathway(pathway: Pathway) -> Scan:
     scan.descriptions += [
         as_parsed(text) for source, text in pathway.comments if source == DESCRIPTION_SOURCE
     ]
+    # What the parse would drop (forbidden characters) is searched for once in all the nodes' values.
+    values = "".join(_values(pathway))
+    clean = _clean if as_parsed(values) == values else as_parsed
     annotated = 0
+    add_id, add_ref, add_xref, add_box = (
+        scan.graph_ids.append,
+        scan.group_refs.add,
+        scan.xrefs.append,
+        scan.boxes.append,
+    )
     for node in pathway.nodes:
-        mark = Mark("DataNode", as_parsed(node.label), node.graph_id)
-        scan.graph_ids.append(node.graph_id)
-        scan.group_refs.add(node.group or None)
-        if node.xref is not None and (node.xref.database.strip() or node.xref.id.strip()):
-            database, identifier = as_parsed(node.xref.database), as_parsed(node.xref.id)
-            scan.xrefs.append((database, identifier, mark))
+        mark = Mark("DataNode", clean(node.label), node.graph_id)
+        add_id(node.graph_id)
+        add_ref(node.group or None)
+        xref = node.xref
+        if xref is not None and (xref.database.strip() or xref.id.strip()):
+            database, identifier = clean(xref.database), clean(xref.id)
+            add_xref((database, identifier, mark))
             annotated += bool(database.strip() and identifier.strip())
-        x, y = float(number(node.box.x)), float(number(node.box.y))
-        half_w, half_h = float(number(node.box.width)) / 2, float(number(node.box.height)) / 2
-        scan.boxes.append((x - half_w, y - half_h, x + half_w, y + half_h, mark))
+        add_box((*_extent(node.box), mark))
     scan.nodes, scan.annotated = len(pathway.nodes), annotated
     scan.graph_ids += [label.graph_id for label in pathway.labels]
     scan.graph_ids += [group.graph_id for group in pathway.groups]
@@ -68,3 +79,23 @@ def scan_pathway(pathway: Pathway) -> Scan:
         )
         scan.biopax_refs.append((cite.ref_id, Mark("BiopaxRef")))
     return scan
+
+
+def _clean(value: str) -> str:
+    return value
+
+
+def _values(pathway: Pathway) -> Iterator[str]:
+    for node in pathway.nodes:
+        yield node.label
+        if node.xref is not None:
+            yield node.xref.database
+            yield node.xref.id
+
+
+@functools.lru_cache(maxsize=4096)  # drafts lay their nodes on a few grids
+def _extent(box: Box) -> tuple[float, float, float, float]:
+    """A box's edges as the rules read them from the written file (its rounded numbers)."""
+    x, y = float(number(box.x)), float(number(box.y))
+    half_w, half_h = float(number(box.width)) / 2, float(number(box.height)) / 2
+    return x - half_w, y - half_h, x + half_w, y + half_h

@@ -14,6 +14,7 @@ from ..gpml.markup import G, as_parsed
 from ..gpml.writer import LABEL_Z, NODE_Z, Style, label_style, node_style, number
 from ..model import Box, Pathway
 from .geometry import (
+    Memo,
     Placement,
     Point,
     Rect,
@@ -39,13 +40,18 @@ _KINDS = {G + kind: kind for kind in ("DataNode", "Label", "Shape", "State", "Gr
 _GROUP_PAD = 8.0  # PathVisio draws a group this far outside its members
 
 
+_PLACED: Memo[tuple[Box, str, Style], Placement] = Memo(4096)  # drafts lay their nodes on a few grids
+
+
 def _placed(box: Box, z: str, style: Style) -> Placement:
     """The placement a node of the model gets: what the Graphics written for it would give."""
+    if (found := _PLACED.get((box, z, style))) is not None:
+        return found
     names = ["CenterX", "CenterY", "Width", "Height", "ZOrder", *(name for name, _ in style)]
     values = [number(box.x), number(box.y), number(box.width), number(box.height), z, *(v for _, v in style)]
-    found = placement_of([*names, *values])
-    assert found is not None  # a model's box always has a centre
-    return found
+    placed = placement_of([*names, *values])
+    assert placed is not None  # a model's box always has a centre
+    return _PLACED.keep((box, z, style), placed._replace(recurs=True))  # met again: worth caching its frame
 
 
 def _points_and_anchors(gfx: etree._Element) -> tuple[list[etree._Element], list[etree._Element]]:
