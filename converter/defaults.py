@@ -5,6 +5,8 @@ uses the same values, so no default is ever restated.
 """
 
 __all__ = [
+    "DATA_ENV",
+    "DATA_FOLDER_NAME",
     "DEFAULT_API",
     "DEFAULT_AUTHOR",
     "DEFAULT_BASE",
@@ -28,3 +30,7 @@ DEFAULT_API = "https://api.github.com"
 DEFAULT_MAX_PRS = 5
 #: Pushing more drafts than this asks for confirmation (or --yes).
 FEW_DRAFTS = 3
+#: The environment variable naming the data folder (imported gene tables); else the user data folder.
+DATA_ENV = "PFOCR2GPML_DATA"
+#: The data folder's name inside the platform's user data folder.
+DATA_FOLDER_NAME = "pfocr2gpml"

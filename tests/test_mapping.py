@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from converter import links
+from converter.defaults import DATA_ENV
+from converter.gene_info import import_gene_info
 from converter.mapping import DEFAULT_ORGANISM, RecordMapping, Unmapped, choose_organism, map_record
 from converter.model import Xref
 from converter.records import ChemicalRow, DiseaseRow, FigureRecord, GeneRow
@@ -167,7 +171,32 @@ def test_a_gene_without_an_embedded_table_is_kept_bare_and_reported() -> None:
     assert mapping.mapped_count == 0
     reasons = {(u.word, u.kind): u.reason for u in mapping.unmapped}
     assert "does not cover Drosophila melanogaster" in reasons[("Dl", "gene")]
+    assert reasons[("Dl", "gene")].endswith(
+        "(NCBI's gene_info for it can be imported: pfocr2gpml genes import)"
+    )
     assert "non-gene" in reasons[("ATP", "keyword")]
+    cow = map_record(record(organisms=("Bos taurus",), keywords=("TNF",)))
+    assert (
+        cow.unmapped[0].reason == "kept without identifier: the offline gene table does not cover Bos taurus"
+    )
+
+
+def test_an_imported_organism_resolves_its_keywords(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "Danio_rerio.gene_info"
+    source.write_text(
+        "#tax_id\tGeneID\tSymbol\tSynonyms\tdbXrefs\tModification_date\n"
+        "7955\t30590\tjak2a\tjak2\tZFIN:ZDB-GENE-000607-1\t20210101\n"
+        "7955\t404627\tstat3\tSTAT3\tZFIN:ZDB-GENE-990415-1\t20210101\n"
+    )
+    monkeypatch.setenv(DATA_ENV, str(tmp_path / "data"))
+    import_gene_info(source)
+    mapping = map_record(record(organisms=(FISH,), keywords=("jak2", "STAT3", "Ca2+")))
+    assert [(t.label, t.xref, t.words) for t in mapping.genes] == [
+        ("jak2a", Xref("Entrez Gene", "30590"), ("jak2",))
+    ]
+    reasons = {u.word: u.reason for u in mapping.unmapped}
+    assert reasons["STAT3"] == "ambiguous: alias of stat3, but an official symbol of Homo sapiens"
+    assert reasons["Ca2+"] == "common non-gene word (chemical)"
 
 
 def test_diseases_link_to_the_disease_ontology_else_to_mesh() -> None:

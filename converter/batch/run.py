@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 from .. import __version__, links
 from ..errors import ConverterError
 from ..files import commit, discard, remove_leftovers, stage
+from ..gene_info import stored_tables
 from ..pipeline import Conversion, ConvertOptions, conversion_of, draft_record, output_path
 from ..records import read_record
 from ..render import render_pathway, render_svg
@@ -209,9 +210,11 @@ def run_batch(
     """
     options = options or ConvertOptions()
     workers = workers or os.cpu_count() or 1
+    # Imported gene tables are named by their content: importing one (again) redoes what it may change.
+    tables = ",".join(sorted(table.path.name for table in stored_tables().values()))
     fingerprint = (
-        f"{__version__}|{options.organism}|{options.draft.authors}|{options.draft.last_modified}\n".encode()
-    )
+        f"{__version__}|{options.organism}|{options.draft.authors}|{options.draft.last_modified}|{tables}\n"
+    ).encode()
     with ledger.locked(outdir):
         if previews:
             (outdir / PREVIEWS).mkdir(exist_ok=True)

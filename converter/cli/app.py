@@ -25,6 +25,7 @@ from ..defaults import (
 )
 from . import options as opt
 from .batch import batch
+from .genes import genes_app
 from .output import error, say, usage
 
 if TYPE_CHECKING:
@@ -189,6 +190,7 @@ def validate(
 
 
 app.command()(batch)
+app.add_typer(genes_app)
 
 
 @app.command()
