@@ -15,7 +15,16 @@ from dataclasses import dataclass
 
 from .model import Box
 
-__all__ = ["Layout", "Section", "SectionLayout", "arrange", "family_of", "natural_key", "text_width"]
+__all__ = [
+    "GROUP_PAD",
+    "Layout",
+    "Section",
+    "SectionLayout",
+    "arrange",
+    "family_of",
+    "natural_key",
+    "text_width",
+]
 
 MARGIN = 30.0
 GAP_X = 12.0
@@ -25,6 +34,10 @@ MIN_NODE_WIDTH = 80.0
 MAX_NODE_WIDTH = 240.0
 MIN_BOARD_WIDTH = 820.0
 HEADING_HEIGHT = 26.0
+#: How far a group's frame reaches beyond its members: PathVisio, and the preview, draw it so.
+GROUP_PAD = 8.0
+#: The room added between rows whose families' frames would otherwise meet (GAP_Y < 2 * GROUP_PAD).
+FRAME_GAP = 2 * GROUP_PAD - GAP_Y + 4
 LINK_HEIGHT = 20.0
 TITLE_FONT = 18
 #: Wider than tall reads best on screen; this is the grid's target width:height ratio.
@@ -123,29 +136,56 @@ def _runs(section: Section) -> list[tuple[str, list[int]]]:
 def _place_section(section: Section, cell: float, top: float, width: float) -> tuple[SectionLayout, float]:
     heading = Box(width / 2, top + HEADING_HEIGHT / 2, width - 2 * MARGIN, HEADING_HEIGHT)
     columns = max(1, int((width - 2 * MARGIN + GAP_X) // (cell + GAP_X)))
-    boxes = [heading] * len(section.items)  # every item is in one run: each slot gets its own box
-    families = []
-    row, col = 0, 0
-    y0 = top + HEADING_HEIGHT + GAP_Y
+    slots, families = _grid(_runs(section), columns)
+    # Rows where one family's frame would meet another's get more room: a frame reaches GROUP_PAD beyond
+    # its members, above, below and to the sides.
+    row_families: dict[int, set[str]] = {}
+    for index, (row, _col, family) in enumerate(slots):
+        row_families.setdefault(row, set()).add(family if family else f"#{index}")
+    ys, y = [], top + HEADING_HEIGHT + GAP_Y
+    for row in range(max((r for r, _, _ in slots), default=-1) + 1):
+        framed, above = _framed(row_families.get(row, set())), _framed(row_families.get(row - 1, set()))
+        if row and framed and above and framed != above:
+            y += FRAME_GAP
+        ys.append(y + NODE_HEIGHT / 2)
+        y += NODE_HEIGHT + GAP_Y
     xs = [MARGIN + col * (cell + GAP_X) + cell / 2 for col in range(columns)]
-    for name, members in _runs(section):
-        # A family that does not fit the rest of the row starts a new one; a family longer than a row
-        # gets rows of its own, so family blocks never interleave.
+    boxes = tuple(Box(xs[col], ys[row], cell, NODE_HEIGHT) for row, col, _ in slots)
+    return SectionLayout(heading, boxes, tuple(families)), y
+
+
+def _framed(names: set[str]) -> set[str]:
+    return {name for name in names if not name.startswith("#")}
+
+
+def _grid(
+    runs: list[tuple[str, list[int]]], columns: int
+) -> tuple[list[tuple[int, int, str]], list[tuple[str, tuple[int, ...]]]]:
+    """Each item's (row, column, family) in input order, and the family runs.
+
+    A family that does not fit the rest of the row starts a new one, and one longer than a row gets rows of
+    its own, so family blocks never interleave; a family right after another in a row is one cell apart,
+    so their frames do not meet.
+    """
+    slots: list[tuple[int, int, str]] = [(0, 0, "")] * sum(len(members) for _, members in runs)
+    families = []
+    row, col, last = 0, 0, ""
+    for name, members in runs:
+        if name and col and last:
+            col += 1
         if col and (col + len(members) > columns):
             row, col = row + 1, 0
         for index in members:
             if col == columns:
                 row, col = row + 1, 0
-            y = y0 + row * (NODE_HEIGHT + GAP_Y) + NODE_HEIGHT / 2
-            boxes[index] = Box(xs[col], y, cell, NODE_HEIGHT)
+            slots[index] = (row, col, name)
             col += 1
+        last = name
         if name:
             families.append((name, tuple(members)))
             if len(members) > columns:
-                row, col = row + 1, 0
-    rows = row + 1 if col else row
-    bottom = y0 + rows * (NODE_HEIGHT + GAP_Y)
-    return SectionLayout(heading, tuple(boxes), tuple(families)), bottom
+                row, col, last = row + 1, 0, ""
+    return slots, families
 
 
 def _title_lines(title: str, width: int) -> tuple[str, ...]:

@@ -7,7 +7,16 @@ import textwrap
 
 import pytest
 
-from converter.layout import MARGIN, MIN_BOARD_WIDTH, TITLE_FONT, Section, arrange, family_of, natural_key
+from converter.layout import (
+    GROUP_PAD,
+    MARGIN,
+    MIN_BOARD_WIDTH,
+    TITLE_FONT,
+    Section,
+    arrange,
+    family_of,
+    natural_key,
+)
 from converter.model import Box
 
 
@@ -83,3 +92,26 @@ def test_title_lines_as_textwrap_wraps_them(title: str) -> None:
     """A title that fits one line skips textwrap: the lines must come out as textwrap makes them."""
     width = int((MIN_BOARD_WIDTH - 2 * MARGIN) // (TITLE_FONT * 0.62))
     assert arrange(title, [], []).title_lines == (tuple(textwrap.wrap(title, width)) or ("",))
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 60, 500, 2000])
+def test_family_frames_never_meet(n: int) -> None:
+    """Each family is drawn in a frame GROUP_PAD beyond its members: no two frames touch, and no frame
+    covers a node that is not its family's, whatever the number of genes."""
+    stems = ["GRIN", "IL", "CASP", "MAPK", "TNFRSF", "WNT", "A", "B"]
+    genes = tuple(f"{stems[i % len(stems)]}{i // len(stems) + 1}" for i in range(n))
+    page = arrange("Frames", [], [Section("Genes", genes, families=True)])
+    (section,) = page.sections
+    frames = []
+    for _, members in section.families:
+        inner = [section.boxes[i] for i in members]
+        left, right = min(b.left for b in inner) - GROUP_PAD, max(b.right for b in inner) + GROUP_PAD
+        top, bottom = min(b.top for b in inner) - GROUP_PAD, max(b.bottom for b in inner) + GROUP_PAD
+        frames.append((Box((left + right) / 2, (top + bottom) / 2, right - left, bottom - top), set(members)))
+    if n >= 2 * len(stems):  # every stem has two members or more: a family each
+        assert len(frames) == len(stems)
+    for (a, _), (b, _) in itertools.combinations(frames, 2):
+        assert not _overlap(a, b)
+    for frame, members in frames:
+        strangers = [box for i, box in enumerate(section.boxes) if i not in members]
+        assert not any(_overlap(frame, box) for box in strangers)

@@ -356,3 +356,26 @@ def test_the_model_draws_what_its_gpml_draws(pfocr_dir: Path) -> None:
         assert render_pathway(pathway) == render_svg(to_gpml(pathway)), path.name
     odd = replace(pathway, name="Title\x07 with a control\ncharacter & <markup>", organism="Mus musculus")
     assert render_pathway(odd) == render_svg(to_gpml(odd))
+
+
+def test_a_long_title_is_wrapped_not_drawn_wider_than_the_pathway() -> None:
+    """A 22,000-character title once made a preview 242,113 px wide: it is wrapped to the drawing now."""
+    from converter.draft import DraftOptions, build_pathway
+    from converter.mapping import map_record
+    from converter.records import read_record
+    from converter.render import render_pathway
+
+    from .conftest import SAMPLES
+
+    record = read_record(SAMPLES / "PMC10796104__AD-15-1-186-g1.md")
+    pathway = build_pathway(record, map_record(record), DraftOptions(last_modified="20240101000000"))
+    short = etree.fromstring(render_pathway(pathway))
+    long = etree.fromstring(render_pathway(replace(pathway, name="Signalling " * 2000)))
+    assert float(long.get("width", "0")) == pathway.board_width + 20  # the drawing and its margins
+    title = long.find(f"{SVG}text[@class='title']")
+    assert title is not None
+    lines = [span.text or "" for span in title if span.get("fill") is None]
+    assert len(lines) == 3 and lines[-1].endswith("…") and all(len(line) < 90 for line in lines)
+    assert title[-1].text == "Homo sapiens"  # the organism on a line of its own
+    one = short.find(f"{SVG}text[@class='title']")
+    assert one is not None and one.text == pathway.name and len(one) == 1  # a title that fits: one line

@@ -12,6 +12,7 @@ from lxml import etree
 
 from ..gpml.markup import G, as_parsed
 from ..gpml.writer import LABEL_Z, NODE_Z, Style, label_style, node_style, number
+from ..layout import GROUP_PAD
 from ..model import Box, Pathway
 from .geometry import (
     Memo,
@@ -37,7 +38,7 @@ Item = etree._Element | dict[str, str]
 _GRAPHICS, _POINT, _ANCHOR = G + "Graphics", G + "Point", G + "Anchor"
 LINE_KINDS = ("Interaction", "GraphicalLine")
 _KINDS = {G + kind: kind for kind in ("DataNode", "Label", "Shape", "State", "Group", *LINE_KINDS)}
-_GROUP_PAD = 8.0  # PathVisio draws a group this far outside its members
+_GROUP_PAD = GROUP_PAD
 
 
 _PLACED: Memo[tuple[Box, str, Style], Placement] = Memo(4096)  # drafts lay their nodes on a few grids

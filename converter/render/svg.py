@@ -17,6 +17,7 @@ import functools
 import hashlib
 import math
 import operator
+import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
@@ -38,6 +39,8 @@ SVG_NS = "http://www.w3.org/2000/svg"
 _PATHWAY = G + "Pathway"
 _FONT = "Arial, Helvetica, sans-serif"
 _MARGIN, _TITLE_BAND = 10.0, 36.0
+_MIN_TITLE_WIDTH = 800.0  # a title wider than the drawing by more than this is wrapped, not drawn on one line
+_TITLE_LINE, _TITLE_LINES = 22.0, 3
 _SAFE_LINK = ("http://", "https://", "ftp://", "mailto:")
 
 Attrs = dict[str, str | None]
@@ -324,15 +327,15 @@ def _svg(scene: Scene) -> str:
     )
     extent = extent.union(*map(_EXTENT, items))
     name, organism = scene.name.strip() or "Untitled pathway", scene.organism.strip()
-    width = max(extent.w + 2 * _MARGIN, 11 * len(name) + 7 * len(organism) + 4 * _MARGIN)
-    view = Rect(
-        extent.x - _MARGIN, extent.y - _MARGIN - _TITLE_BAND, width, extent.h + 2 * _MARGIN + _TITLE_BAND
-    )
+    width = max(extent.w + 2 * _MARGIN, _MIN_TITLE_WIDTH)
+    one_line = 11 * len(name) + 7 * len(organism) + 4 * _MARGIN
+    if one_line <= width or one_line <= extent.w + 2 * _MARGIN + _MIN_TITLE_WIDTH:
+        width, lines = max(extent.w + 2 * _MARGIN, one_line), [name]
+    else:  # a long title is wrapped (three lines at most), not drawn as a line that dwarfs the drawing
+        lines = _title_lines(name, int((width - 2 * _MARGIN) // 11))
+    band = _TITLE_BAND + _TITLE_LINE * (len(lines) - 1) + (_TITLE_LINE if len(lines) > 1 and organism else 0)
+    view = Rect(extent.x - _MARGIN, extent.y - _MARGIN - band, width, extent.h + 2 * _MARGIN + band)
     markers = "".join(_marker(prefix, kind, colour) for kind, colour in sorted(heads))
-    organism_span = (
-        f'<tspan dx="8" font-size="13" font-weight="normal" fill="#666666">{escape_text(organism)}'
-        "</tspan>" if organism else ""
-    )  # fmt: skip
     drawn = "".join(map(_MARKUP, items))
     corner, size = fmt_point(complex(view.x, view.y)), fmt_point(complex(view.w, view.h))
     return "".join([
@@ -341,11 +344,37 @@ def _svg(scene: Scene) -> str:
         f"<title>{escape_text(name)}</title>",
         f"<defs>{markers}</defs>" if markers else "<defs/>",
         f'<rect fill="#ffffff" {rect(view)}/>',
-        f'<text class="title" x="{fmt(view.x + _MARGIN)}" y="{fmt(view.y + _MARGIN + 18)}" font-size="18"'
-        f' font-weight="bold" text-anchor="start">{escape_text(name)}{organism_span}</text>',
+        _title(lines, organism, view.x + _MARGIN, view.y + _MARGIN + 18),
         f'<g stroke-linejoin="round">{drawn}</g>' if drawn else '<g stroke-linejoin="round"/>',
         "</svg>",
     ])  # fmt: skip
+
+
+def _title(lines: list[str], organism: str, x: float, y: float) -> str:
+    """The title, its organism after it (or, under a wrapped title, on a line of its own)."""
+    bold = 'font-size="18" font-weight="bold" text-anchor="start"'
+    start = f'<text class="title" x="{fmt(x)}" y="{fmt(y)}" {bold}>'
+    grey = 'font-size="13" font-weight="normal" fill="#666666"'
+    if len(lines) == 1:
+        after = f'<tspan dx="8" {grey}>{escape_text(organism)}</tspan>' if organism else ""
+        return f"{start}{escape_text(lines[0])}{after}</text>"
+    spans = "".join(
+        f'<tspan x="{fmt(x)}" y="{fmt(y + i * _TITLE_LINE)}">{escape_text(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
+    if organism:
+        at = y + len(lines) * _TITLE_LINE - 4
+        spans += f'<tspan x="{fmt(x)}" y="{fmt(at)}" {grey}>{escape_text(organism)}</tspan>'
+    return f"{start}{spans}</text>"
+
+
+def _title_lines(name: str, chars: int) -> list[str]:
+    """The title wrapped to ``chars`` a line, three lines at most, the last cut with an ellipsis."""
+    lines = textwrap.wrap(name, max(chars, 20), break_long_words=True) or [name]
+    if len(lines) > _TITLE_LINES:
+        lines = lines[:_TITLE_LINES]
+        lines[-1] = lines[-1][: max(chars, 20) - 1].rstrip() + "…"
+    return lines
 
 
 def render_svg(source: bytes | str | Path | etree._ElementTree) -> bytes:
