@@ -124,13 +124,14 @@ def test_page_parses_and_shows_the_totals(hostile: str) -> None:
     totals = {tile.findtext("dt"): tile.findtext("dd") for tile in tiles}
     assert totals == {
         "Inputs": "6",
-        "Converted": "2",
-        "Skipped": "2",
+        "Drafts in this folder": "4",  # converted or unchanged (skipped) drafts: what the folder holds
         "Failed": "2",
         "Unmapped terms": "1",
         "Seconds": "0.5",
         "Records / s": "6",
     }
+    run = doc.xpath("//dl[@id='totals']/div[@class='converted']/small")[0].text_content()
+    assert run == "this run: 2 converted, 2 unchanged"
     assert doc.findtext(".//title") == "PFOCR drafts · 6 figures"
 
 
@@ -400,3 +401,27 @@ def test_rows_written_in_batches_all_there_in_order() -> None:
     assert [f["figid"] for f in embedded(page)] == [f["figid"] for f in figures]
     one_shot = lxml.html.document_fromstring(render_html(make_report(figures) | {"figures": iter(figures)}))
     assert embedded(one_shot) == embedded(page)  # a one-shot iterator is read once, kept, then written
+
+
+def test_after_a_resume_the_header_counts_the_drafts_in_the_folder() -> None:
+    """A resumed run converts nothing new: the header still shows the folder's drafts and unmapped terms."""
+    figures = [entry(f"PMC{i}__f", "skipped", genes=3, mapped=2, unmapped=2) for i in range(5)]
+    report = make_report(figures)
+    report["totals"].update(converted=0, skipped=5, unmapped_terms=0)
+    doc = lxml.html.document_fromstring(render_html(report))
+    tiles = {tile.findtext("dt"): tile.findtext("dd") for tile in doc.xpath("//dl[@id='totals']/div")}
+    assert tiles["Drafts in this folder"] == "5" and tiles["Unmapped terms"] == "10"
+
+
+def test_cards_carry_the_unmapped_words_and_warnings_as_text() -> None:
+    figures = [
+        entry("PMC1__a", unmapped=1, unmapped_terms="<b>ROS</b>: common non-gene word (chemical)",
+              warning_texts="annotated-nodes: only 0 of 6 DataNodes (0%) have a database identifier"),
+    ]  # fmt: skip
+    page = render_html(make_report(figures))
+    rows = json.loads(lxml.html.document_fromstring(page).get_element_by_id("figure-data").text)["rows"]
+    columns = json.loads(lxml.html.document_fromstring(page).get_element_by_id("figure-data").text)["columns"]
+    row = dict(zip(columns, rows[0], strict=True))
+    assert row["unmapped_terms"] == "<b>ROS</b>: common non-gene word (chemical)"
+    assert row["warning_texts"].startswith("annotated-nodes: only 0 of 6")
+    assert "<b>ROS</b>" not in page  # in the embedded JSON, escaped; the script puts it as text

@@ -60,6 +60,8 @@ COLUMNS = (
     "preview",
     "pfocr_url",
     "paper_url",
+    "unmapped_terms",
+    "warning_texts",
 )
 CODED = ("status", "organism", "validation")
 _URL_SAFE = "!*'()"  # with these kept, urllib's quote() gives what JavaScript's encodeURIComponent() gives
@@ -139,7 +141,8 @@ def _row(figure: Mapping[str, Any], codes: dict[str, dict[str, int]]) -> list[An
     usual = {"output": f"{ref}.gpml", "preview": f"previews/{ref}.svg"} if figid else {}
     values: dict[str, Any] = {"figid": figid, "source": "" if figid else _text(figure.get("source"))}
     values |= {
-        name: _text(figure.get(name)) for name in ("status", "error", "title", "organism", "validation")
+        name: _text(figure.get(name))
+        for name in ("status", "error", "title", "organism", "validation", "unmapped_terms", "warning_texts")
     }
     values |= {
         name: _count(figure.get(name)) for name in ("genes", "chemicals", "mapped", "unmapped", "warnings")
@@ -180,11 +183,14 @@ def _context(
     """
     codes: dict[str, dict[str, int]] = {name: {} for name in CODED}
     count: dict[str, Counter[int]] = {name: Counter() for name in CODED}
-    failures, inputs = [], 0
+    failures, inputs, drafts, unmapped = [], 0, 0, 0
     for figure in figures:
         if not isinstance(figure, Mapping):
             continue
         inputs += 1
+        if _text(figure.get("status")) in ("converted", "skipped"):  # a draft in the folder, old or new
+            drafts += 1
+            unmapped += _count(figure.get("unmapped"))
         for name in CODED:  # coded as _row codes them, in the same order: the rows' numbers are these
             known = codes[name]
             count[name][known.setdefault(_text(figure.get(name)), len(known))] += 1
@@ -205,6 +211,7 @@ def _context(
         "source": _text(report.get("source")),
         "finished": _text(report.get("finished")),
         "totals": totals,
+        "folder": {"drafts": drafts, "unmapped": unmapped},
         "statuses": [
             (name, status.get(name, 0)) for name in (*STATUSES, *sorted(set(status) - set(STATUSES)))
         ],

@@ -120,6 +120,11 @@
     put("error", f.error || "Failed (no reason given).");
     part("error").hidden = f.status !== "failed";
     part("counts").hidden = f.status === "failed";
+    const unmapped = f.unmapped_terms || "", warned = f.warning_texts || "";
+    part("notes").hidden = !(unmapped || warned);
+    put("notes-summary", [unmapped && "Unmapped words", warned && "Warnings"].filter(Boolean).join(" and "));
+    put("unmapped-terms", unmapped);
+    put("warning-texts", warned);
     link(part("gpml"), f.output);
     link(part("pfocr"), f.pfocr_url);
     link(part("paper"), f.paper_url);
