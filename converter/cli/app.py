@@ -27,6 +27,7 @@ from . import options as opt
 from .batch import batch
 from .genes import genes_app
 from .output import error, say, usage
+from .related import related
 
 if TYPE_CHECKING:
     from ..pipeline import Conversion
@@ -191,6 +192,7 @@ def validate(
 
 app.command()(batch)
 app.add_typer(genes_app)
+app.command()(related)
 
 
 @app.command()
