@@ -10,12 +10,14 @@ __all__ = [
     "DOI_RESOLVER",
     "PFOCR_FIGURES",
     "TITLE_GUIDELINES",
+    "WIKIPATHWAYS_PATHWAYS",
     "disease_ontology",
     "doi",
     "mesh",
     "paper",
     "pfocr_figure",
     "pmc_figure",
+    "wikipathways_pathway",
 ]
 
 #: A figure's page on PFOCR is this followed by ``<figid>.html`` (the report page builds it from this too).
@@ -50,6 +52,15 @@ def pmc_figure(pmcid: str, figlink: str = "", filename: str = "") -> str:
 def paper(doi_: str, pmcid: str, figlink: str = "", filename: str = "") -> str:
     """The paper: by its DOI when known, else the figure in PMC."""
     return doi(doi_) if doi_ else pmc_figure(pmcid, figlink, filename)
+
+
+#: A WikiPathways pathway's page is this followed by its WP id (the report page builds it from this).
+WIKIPATHWAYS_PATHWAYS = "https://www.wikipathways.org/pathways/"
+
+
+def wikipathways_pathway(wpid: str) -> str:
+    """A WikiPathways pathway's page. Example: ``wikipathways_pathway("WP554")``."""
+    return f"{WIKIPATHWAYS_PATHWAYS}{wpid}.html"
 
 
 def disease_ontology(doid: str) -> str:

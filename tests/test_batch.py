@@ -18,16 +18,20 @@ import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
-from converter.batch import LEDGER_NAME, run_batch
+from converter.batch import LEDGER_NAME, ledger, run_batch
 from converter.cli import app
 from converter.draft import DraftOptions
 from converter.errors import RecordError
+from converter.gpml import parse_gpml
 from converter.inputs import find_records
 from converter.pipeline import ConvertOptions, output_path
+from converter.push.text import pull_request_text
+from converter.related import read_gene_set
 from converter.render import render_svg
 
 from .conftest import SAMPLES, XSD
 from .synthetic import make_corpus
+from .test_related import entrez_nodes, gpml
 
 runner = CliRunner()
 
@@ -350,3 +354,77 @@ def test_the_ledger_holds_what_was_handed_over_when_a_run_stops_mid_chunk(
     outcomes.close()
     assert [f["source"] for f in report_figures(out)] == sorted(o.source for o in taken)
     assert not [p for p in out.rglob("*") if ".pfocr2gpml-" in p.name]
+
+
+def _pathways_like(draft: Path, root: Path, drop: int = 0) -> Path:
+    """A wikipathways-database-like checkout: WP100 holds the draft's genes but ``drop`` of them, plus two
+    of its own; WP200 (human) and WP300 (mouse) share nothing with it."""
+    genes = sorted(read_gene_set(draft).genes)
+    sets = {
+        "WP100": ("Covering pathway", "Homo sapiens", [*genes[drop:], 990001, 990002]),
+        "WP200": ("Elsewhere", "Homo sapiens", [990100, 990101, 990102]),
+        "WP300": ("Mouse copy", "Mus musculus", genes),
+    }
+    for wpid, (title, organism, ids) in sets.items():
+        (root / "pathways" / wpid).mkdir(parents=True, exist_ok=True)
+        (root / "pathways" / wpid / f"{wpid}.gpml").write_text(gpml(title, organism, entrez_nodes(ids)))
+    return root
+
+
+def test_wikipathways_pathways_are_named_per_figure_and_part_of_resume(tmp_path: Path) -> None:
+    human = "PMC10796104__AD-15-1-186-g1"
+    plain = tmp_path / "plain"
+    assert runner.invoke(app, ["batch", str(SAMPLES), "-o", str(plain), "--workers", "1"]).exit_code == 0
+    genes = len(read_gene_set(plain / f"{human}.gpml").genes)
+    assert genes > 3
+    assert {f["related"] is None for f in _report(plain)["figures"]} == {True}, "not asked: not known"
+    plain_rows = [line.split("\t") for line in (plain / "report.tsv").read_text().splitlines()]
+    assert {r[plain_rows[0].index("best_share")] for r in plain_rows[1:]} == {""}
+    assert 'value="novelty:new"' not in (plain / "index.html").read_text()
+    checkout = _pathways_like(plain / f"{human}.gpml", tmp_path / "wikipathways-database")
+    out, options = tmp_path / "out", ["--workers", "1", "--no-previews", "--wikipathways", str(checkout)]
+
+    result = runner.invoke(app, ["batch", str(SAMPLES), "-o", str(out), *options])
+    assert result.exit_code == 0, result.stderr
+    assert "related pathways: 3 from" in result.stderr
+    figures = {f["figid"]: f for f in _report(out)["figures"]}
+    best = figures[human]["related"][0]
+    assert (best["wpid"], best["title"], best["shared"], best["size"]) == ("WP100", "Covering pathway", genes,
+                                                                           genes + 2)  # fmt: skip
+    assert best["p_value"] < 0.05 and figures[human]["best_p_value"] == best["p_value"]
+    assert figures[human]["best_share"] == 1.0
+    assert all(m["wpid"] != "WP300" for f in figures.values() for m in f["related"]), "mouse is not human"
+    fly = figures["PMC1180554__JCI0525642.f1"]
+    assert (fly["related"], fly["best_share"], fly["best_p_value"]) == ([], 0.0, 1.0)
+    rows = [line.split("\t") for line in (out / "report.tsv").read_text().splitlines()]
+    row = dict(zip(rows[0], next(r for r in rows if r[0] == human), strict=True))
+    assert row["related"].startswith("WP100 ") and row["best_share"] == "1.0"
+    page = (out / "index.html").read_text()
+    assert 'value="novelty:new">no pathway holds over 50% of its genes (2)' in page
+    assert 'value="novelty:covered">a pathway holds over 50% of its genes (1)' in page
+
+    # What the push's pull request tells the editors comes from the same ledger.
+    related = ledger.related_of(out, human)
+    assert [m["wpid"] for m in related] == [m["wpid"] for m in figures[human]["related"]]
+    _, body = pull_request_text(parse_gpml((out / f"{human}.gpml").read_bytes()), human, "x.gpml", related)
+    assert "### Related WikiPathways pathways" in body
+    assert f"- [WP100](https://www.wikipathways.org/pathways/WP100.html) Covering pathway: {genes} of" in body
+
+    again = runner.invoke(app, ["batch", str(SAMPLES), "-o", str(out), "--resume", "--json", *options])
+    assert json.loads(again.stdout)["skipped"] == 3, "the same pathways: nothing to redo"
+    _pathways_like(plain / f"{human}.gpml", checkout, drop=2)
+    changed = runner.invoke(app, ["batch", str(SAMPLES), "-o", str(out), "--resume", "--json", *options])
+    assert json.loads(changed.stdout)["converted"] == 3, "other pathways: every figure is related again"
+    best = {f["figid"]: f for f in _report(out)["figures"]}[human]["related"][0]
+    assert (best["wpid"], best["shared"]) == ("WP100", genes - 2)
+
+
+def test_wikipathways_that_is_not_there_is_a_usage_error(tmp_path: Path) -> None:
+    missing, batch = tmp_path / "nowhere", ["batch", str(SAMPLES), "-o", str(tmp_path / "o")]
+    result = runner.invoke(app, [*batch, "--wikipathways", str(missing)])
+    assert result.exit_code == 2 and f"--wikipathways {missing}: no such file or folder" in result.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(app, [*batch, "--wikipathways", str(empty)])
+    assert result.exit_code == 2 and "no pathways found there" in result.stderr
+    assert not (tmp_path / "o" / "report.json").exists()

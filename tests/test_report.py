@@ -247,6 +247,10 @@ def site(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReques
         shutil.copy(outdir / model["output"], outdir / f"{figid}.gpml")
         copy = entry(figid, "skipped", preview=model["preview"])  # keeps its own figid, GPML and PFOCR link
         figures.append({**model, **{key: copy[key] for key in ("figid", "status", "output", "pfocr_url")}})
+    for i, figure in enumerate(f for f in figures if f["status"] != "failed"):  # as batch --wikipathways
+        title = SCRIPT_TITLE if i == 1 else f"Pathway {i}"
+        match = {"wpid": f"WP{100 + i}", "title": title, "shared": 3, "size": 40, "p_value": 1e-5}
+        figure.update(related=[match], best_share=0.8 if i % 3 == 0 else 0.2, best_p_value=1e-5)
     report = make_report(figures)
     write_html_report(outdir, report)
     return {"outdir": outdir, "report": report}
@@ -371,6 +375,23 @@ def test_page_in_headless_chromium(browser: Any, site: dict[str, Any], tmp_path:
     chosen = _choose(driver, "organism", driver.execute_script(option + ".value", name))
     assert len(chosen) == organisms[name] < len(figures) and {c["organism"] for c in chosen} == {name}
     _choose(driver, "organism", "")
+
+    new = _choose(driver, "status", "novelty:new")
+    expected = [f for f in figures if f.get("related") is not None and f["best_share"] <= 0.5]
+    assert len(new) == min(len(expected), PAGE_SIZE) and len(expected) < len(figures)
+    related = driver.execute_script(
+        "return [...document.querySelectorAll('.related a')].map(a => [a.href, a.textContent])"
+    )
+    assert related and all(
+        re.fullmatch(r"https://www\.wikipathways\.org/pathways/WP\d+\.html", href) for href, _ in related
+    )
+    _choose(driver, "status", "")
+    shares = driver.execute_script("return [...document.querySelectorAll('#sort option')].map(o => o.value)")
+    assert "novelty" in shares
+    _choose(driver, "sort", "novelty")
+    first = driver.execute_script("return document.querySelector('.related span').textContent")
+    assert first.startswith(" — 3 of 40 genes shared, p 1.0e-5")
+    assert driver.execute_script("return window.__pwned") is None
 
     ascending = [c["size"] for c in _choose(driver, "sort", "size-asc")]
     assert ascending == sorted(ascending) and ascending[0] == 0

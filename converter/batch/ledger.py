@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import operator
 import os
 import sqlite3
@@ -39,6 +40,7 @@ __all__ = [
     "read_only",
     "record_outcomes",
     "record_push",
+    "related_of",
     "start_run",
 ]
 
@@ -81,6 +83,11 @@ class Outcome:
     literature: str = ""  # the reference as DATABASE:ID
     warning_texts: str = ""
     preview_sha256: str = ""  # of the SVG drawn from this draft; "" when none was
+    related: str = (
+        ""  # the WikiPathways pathways sharing its genes, best first, as JSON (batch --wikipathways)
+    )
+    best_p_value: float = 1.0  # of the best related pathway; 1 when none
+    best_share: float = 0.0  # the largest share of the draft's genes one pathway holds
 
     @property
     def key(self) -> str:
@@ -242,6 +249,23 @@ def push_row(outdir: Path, figid: str) -> PushRow | None:
     except sqlite3.Error:  # no pushes table yet, or an unreadable file: as if unrecorded
         return None
     return PushRow(str(row[0]), str(row[1]), str(row[2] or ""), str(row[3])) if row else None
+
+
+def related_of(outdir: Path, figid: str) -> list[dict[str, Any]]:
+    """The related WikiPathways pathways the ledger of OUTDIR holds for ``figid`` (batch --wikipathways)."""
+    try:
+        db = read_only(outdir)
+        if db is None:
+            return []
+        with contextlib.closing(db):
+            row = db.execute("SELECT related FROM figures WHERE key = ?", (figid,)).fetchone()
+    except sqlite3.Error:  # an older ledger, or none: nothing known
+        return []
+    try:
+        found = json.loads(row[0]) if row and row[0] else []
+    except ValueError:
+        return []
+    return found if isinstance(found, list) else []
 
 
 def record_push(outdir: Path, row: tuple[str, str, str, str, str, str, str]) -> None:

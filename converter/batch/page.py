@@ -36,6 +36,8 @@ __all__ = ["INDEX_HTML", "PAGE_SIZE", "render_html", "write_html_report"]
 
 INDEX_HTML = "index.html"
 PAGE_SIZE = 60  # cards per page: the page stays quick with the whole 91,000-figure corpus
+#: A figure is "covered" when one WikiPathways pathway holds more than this share of its genes.
+COVERED_SHARE = 0.5
 STATUSES = ("converted", "skipped", "failed")
 VALIDATIONS = ("valid", "warnings", "invalid")
 # One row of the embedded JSON per figure, in this column order (lists: a third of the size of objects).
@@ -62,11 +64,15 @@ COLUMNS = (
     "paper_url",
     "unmapped_terms",
     "warning_texts",
+    "related",
+    "best_share",
+    "best_p_value",
 )
 CODED = ("status", "organism", "validation")
 _URL_SAFE = "!*'()"  # with these kept, urllib's quote() gives what JavaScript's encodeURIComponent() gives
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _OPEN_FAILURES = 200  # the failures list starts folded when longer than this
+_WPID = re.compile(r"WP\d{1,6}")
 
 
 @cache
@@ -160,9 +166,33 @@ def _row(figure: Mapping[str, Any], codes: dict[str, dict[str, int]]) -> list[An
     values["paper_url"] = (
         f"doi:{paper.removeprefix(links.DOI_RESOLVER)}" if paper.startswith(links.DOI_RESOLVER) else paper
     )
+    values["related"] = _related(figure.get("related"))
+    values["best_share"] = _fraction(figure.get("best_share"), 0.0)
+    values["best_p_value"] = _fraction(figure.get("best_p_value"), 1.0)
     for name in CODED:
         values[name] = codes[name].setdefault(values[name], len(codes[name]))
     return [values[name] for name in COLUMNS]
+
+
+def _related(value: object) -> list[list[Any]] | None:
+    """Related pathways as rows ``[wpid, title, shared, size, p_value]``, what is malformed left out; None
+    when the figure was not related to WikiPathways."""
+    if not isinstance(value, list):
+        return None
+    rows = []
+    for match in value:
+        if isinstance(match, Mapping) and _WPID.fullmatch(_text(match.get("wpid"))):
+            shared, size = _count(match.get("shared")), _count(match.get("size"))
+            rows.append([_text(match.get("wpid")), _text(match.get("title")), shared, size,
+                         _fraction(match.get("p_value"), 1.0)])  # fmt: skip
+    return rows
+
+
+def _fraction(value: object, default: float) -> float:
+    """A number between 0 and 1 from the report; the default for anything else."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return default
+    return min(max(float(value), 0.0), 1.0)
 
 
 def _figures(report: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
@@ -183,7 +213,7 @@ def _context(
     """
     codes: dict[str, dict[str, int]] = {name: {} for name in CODED}
     count: dict[str, Counter[int]] = {name: Counter() for name in CODED}
-    failures, inputs, drafts, unmapped = [], 0, 0, 0
+    failures, inputs, drafts, unmapped, novelty = [], 0, 0, 0, Counter[str]()
     for figure in figures:
         if not isinstance(figure, Mapping):
             continue
@@ -194,6 +224,8 @@ def _context(
         for name in CODED:  # coded as _row codes them, in the same order: the rows' numbers are these
             known = codes[name]
             count[name][known.setdefault(_text(figure.get(name)), len(known))] += 1
+        if isinstance(figure.get("related"), list) and _text(figure.get("status")) != "failed":
+            novelty["covered" if _fraction(figure.get("best_share"), 0.0) > COVERED_SHARE else "new"] += 1
         if _text(figure.get("status")) == "failed":
             fields = ("figid", "source", "error")
             failures.append({name: _text(figure.get(name)) for name in fields})
@@ -216,6 +248,8 @@ def _context(
             (name, status.get(name, 0)) for name in (*STATUSES, *sorted(set(status) - set(STATUSES)))
         ],
         "validations": [(name, validation[name]) for name in VALIDATIONS if name in validation],
+        "novelty": [(name, novelty[name]) for name in ("new", "covered")] if sum(novelty.values()) else [],
+        "covered_percent": f"{COVERED_SHARE:.0%}".removesuffix("%"),
         "organisms": sorted(
             ((code, values["organism"][code], n) for code, n in count["organism"].items()),
             key=lambda item: (not item[1], -item[2], item[1].lower()),
@@ -227,6 +261,8 @@ def _context(
             "codes": values,
             "pfocr_prefix": links.PFOCR_FIGURES,
             "doi_prefix": links.DOI_RESOLVER,
+            "wikipathways_prefix": links.WIKIPATHWAYS_PATHWAYS,
+            "covered_share": COVERED_SHARE,
             "page_size": PAGE_SIZE,
             "rows": rows,  # last, so that the small fields above are easy to read in the page source
         },

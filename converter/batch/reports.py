@@ -52,6 +52,9 @@ TSV_COLUMNS = (
     "source",
     "unmapped_terms",
     "warning_texts",
+    "best_share",
+    "best_p_value",
+    "related",
 )
 
 
@@ -75,6 +78,8 @@ def report_figures(outdir: Path) -> Iterator[dict[str, Any]]:
         entry = dict(zip(ledger.COLUMNS, row, strict=True))
         preview = f"{PREVIEWS}/{entry['figid']}.svg"
         entry["preview"] = preview if entry["preview_sha256"] and (outdir / preview).is_file() else ""
+        # None: not related to WikiPathways (no --wikipathways); []: related, and no pathway shares a gene
+        entry["related"] = json.loads(entry["related"]) if entry["related"] else None
         yield entry
 
 
@@ -93,9 +98,22 @@ def write_json_and_tsv(outdir: Path, header: dict[str, Any]) -> None:
         for n, entry in enumerate(report_figures(outdir)):
             report.write(b",\n" if n else b"\n")
             report.write(json.dumps(entry, ensure_ascii=False).encode())
-            cells = (str(entry[c]).replace("\t", " ").replace("\n", " ") for c in TSV_COLUMNS)
+            cells = (_cell(entry, c).replace("\t", " ").replace("\n", " ") for c in TSV_COLUMNS)
             table.write(("\t".join(cells) + "\n").encode())
         report.write(b"\n]}\n")
+
+
+def _cell(entry: dict[str, Any], column: str) -> str:
+    """A report.tsv cell; the related pathways as ``WP554 Title (12 of 40 genes shared, p 3e-09); …``, and
+    empty cells for them when the figure was not related to WikiPathways."""
+    if column in ("related", "best_share", "best_p_value") and entry["related"] is None:
+        return ""
+    if column != "related":
+        return str(entry[column])
+    return "; ".join(
+        f"{m['wpid']} {m['title']} ({m['shared']} of {m['size']} genes shared, p {m['p_value']:.2g})"
+        for m in entry["related"]
+    )
 
 
 def write_reports(outdir: Path, totals: dict[str, Any], source: str) -> None:

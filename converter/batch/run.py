@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import multiprocessing
 import os
 import signal
@@ -20,15 +21,18 @@ import time
 from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from .. import __version__, links
+from ..defaults import DEFAULT_RELATED_TOP
 from ..errors import ConverterError
 from ..files import commit, discard, remove_leftovers, stage
 from ..gene_info import stored_tables
 from ..pipeline import Conversion, ConvertOptions, conversion_of, draft_record, output_path
 from ..records import read_record
+from ..related import RelatedIndex, pathway_gene_set, rank_gene_set
 from ..render import render_pathway, render_svg
 from . import ledger
 from .ledger import Outcome
@@ -145,7 +149,26 @@ def _convert_one(source: str) -> _Done:
         message = f"{source}: unexpected {type(exc).__name__}: {exc}"
         return _Done(Outcome(source, "failed", error=message, seconds=time.perf_counter() - started))
     outcome = _converted(source, conversion, input_sha, drawn, time.perf_counter() - started)
+    if (index := _worker_state.get("related")) is not None:
+        outcome = _with_related(outcome, conversion, index)
     return _Done(outcome, tuple(staged))
+
+
+def _with_related(outcome: Outcome, conversion: Conversion, index: RelatedIndex) -> Outcome:
+    """The outcome with the WikiPathways pathways that share the draft's genes, best first."""
+    genes = pathway_gene_set(conversion.pathway, conversion.figid)
+    ranking = rank_gene_set(genes, index, DEFAULT_RELATED_TOP)
+    matches = [
+        {"wpid": m.wpid, "title": m.title, "shared": len(m.shared), "size": m.size,
+         "jaccard": round(m.jaccard, 4), "p_value": float(f"{m.p_value:.3g}")}
+        for m in ranking.matches
+    ]  # fmt: skip
+    best_p = min((m.p_value for m in ranking.matches), default=1.0)
+    share = (
+        max((len(m.shared) / ranking.genes for m in ranking.matches), default=0.0) if ranking.genes else 0.0
+    )
+    related = json.dumps(matches, separators=(",", ":"), ensure_ascii=False)
+    return replace(outcome, related=related, best_p_value=float(f"{best_p:.3g}"), best_share=round(share, 4))
 
 
 def _converted(
@@ -197,24 +220,31 @@ def run_batch(
     workers: int = 0,
     resume: bool = False,
     previews: bool = True,
+    related: RelatedIndex | None = None,
 ) -> Generator[Outcome, None, None]:
     """Convert every source into OUTDIR with ``workers`` processes (0: one per core), yielding outcomes in
     input order.
 
     With ``resume``, a record whose input, tables and options are unchanged and whose draft is present and
     intact is skipped (its preview drawn again if it is missing or changed). With ``previews``, an SVG of
-    each draft goes to ``OUTDIR/previews/``; without, a converted draft's old preview is removed. Raises
+    each draft goes to ``OUTDIR/previews/``; without, a converted draft's old preview is removed. With
+    ``related`` (an index of WikiPathways' pathways), each figure's row names the pathways that share its
+    genes. Raises
     OutdirBusy when another run holds OUTDIR, LedgerError when the ledger cannot be written. Closing the
     iterator (or an exception in the consumer, Ctrl-C among them) stops the workers, records what was
     finished, and leaves no temporary file.
     """
     options = options or ConvertOptions()
     workers = workers or os.cpu_count() or 1
-    # Imported gene tables are named by their content: importing one (again) redoes what it may change.
+    # Imported gene tables are named by their content: importing one (again) redoes what it may change;
+    # so does another set of WikiPathways pathways to relate figures to.
     tables = ",".join(sorted(table.path.name for table in stored_tables().values()))
+    pathways = _index_digest(related) if related is not None else ""
     fingerprint = (
-        f"{__version__}|{options.organism}|{options.draft.authors}|{options.draft.last_modified}|{tables}\n"
+        f"{__version__}|{options.organism}|{options.draft.authors}|{options.draft.last_modified}|{tables}"
+        f"|{pathways}\n"
     ).encode()
+    _worker_state["related"] = related  # before the workers fork: they share the index
     with ledger.locked(outdir):
         if previews:
             (outdir / PREVIEWS).mkdir(exist_ok=True)
@@ -235,6 +265,15 @@ def run_batch(
             results.close()  # stops the workers first
             keeper.close()
             _remove_leftovers(outdir)  # what was staged and never put in place
+            _worker_state.pop("related", None)
+
+
+def _index_digest(index: RelatedIndex) -> str:
+    """What the related pathways of a figure depend on: every pathway's id, organism and genes."""
+    digest = hashlib.sha256()
+    for gene_set in index.sets:
+        digest.update(f"{gene_set.id}|{gene_set.organism}|{sorted(gene_set.genes)}\n".encode())
+    return digest.hexdigest()
 
 
 def _remove_leftovers(outdir: Path) -> None:

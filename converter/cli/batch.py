@@ -55,6 +55,13 @@ def batch(
     ] = False,
     previews: Annotated[bool, typer.Option(help="Write an SVG preview of each draft for index.html.")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    wikipathways: Annotated[
+        Path | None,
+        typer.Option(
+            help="WikiPathways' pathways (a wikipathways-database checkout, a folder of GPML, or a GMT file):"
+            " each figure's report row and card name the pathways that share its genes."
+        ),
+    ] = None,
 ) -> None:
     """Convert a whole corpus in parallel: resumable, every failure reported, with JSON/TSV reports."""
     from ..batch import locked, run_batch, write_reports
@@ -70,6 +77,7 @@ def batch(
     )
     paths = [str(p) for p in _records_of(source)]
     folder = opt.output_folder(outdir)
+    index = _related_index(wikipathways) if wikipathways is not None else None
     started = time.perf_counter()
     counts = {"converted": 0, "failed": 0, "skipped": 0}
     unmapped, stopped, broken = 0, 0, ""
@@ -78,7 +86,7 @@ def batch(
             try:
                 with (
                     contextlib.closing(
-                        run_batch(map(Path, paths), folder, options, workers, resume, previews)
+                        run_batch(map(Path, paths), folder, options, workers, resume, previews, index)
                     ) as outcomes,
                     progress(len(paths), as_json) as advance,
                 ):
@@ -120,6 +128,23 @@ def batch(
         raise typer.Exit(stopped or 1)
     if counts["failed"]:
         raise typer.Exit(1)
+
+
+def _related_index(path: Path) -> Any:
+    """The index of WikiPathways' pathways to relate figures to (built once, or read from its cache)."""
+    from ..related import RelatedError, load_index
+
+    if not path.exists():
+        raise usage(f"--wikipathways {path}: no such file or folder")
+    try:
+        index = load_index(path)
+    except RelatedError as exc:
+        raise usage(f"--wikipathways: {exc}") from None
+    if not len(index):
+        raise usage(f"--wikipathways {path}: no pathways found there")
+    how = "from its cache" if index.cached else "indexed"
+    typer.echo(f"related pathways: {len(index)} from {path} ({how})", err=True)
+    return index
 
 
 def _records_of(source: str) -> list[Path]:

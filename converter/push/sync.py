@@ -215,7 +215,8 @@ def _push_one(
 def _draft(path: Path, data: bytes, digest: str, options: PushOptions) -> _Submission:
     figid = path.stem
     repo_path = options.path_template.format(figid=figid)
-    title, body = pull_request_text(parse_gpml(data), figid, repo_path)
+    related = ledger.related_of(path.parent, figid)
+    title, body = pull_request_text(parse_gpml(data), figid, repo_path, related)
     return _Submission(path, figid, data, digest, branch_name(figid), repo_path, title, body)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from lxml import etree
 
 from .. import __version__, links
@@ -27,8 +30,11 @@ _NS = {"g": GPML_NS, "bp": BIOPAX_NS}
 _SHOWN = 15  # unmapped words listed in the pull request; the rest are in the draft's comment
 
 
-def pull_request_text(tree: etree._ElementTree, figid: str, repo_path: str) -> tuple[str, str]:
-    """Title and Markdown body of a draft's pull request: description, sources, mapping and checklist."""
+def pull_request_text(
+    tree: etree._ElementTree, figid: str, repo_path: str, related: Sequence[Mapping[str, Any]] = ()
+) -> tuple[str, str]:
+    """Title and Markdown body of a draft's pull request: description, sources, mapping, the WikiPathways
+    pathways that share its genes (when batch found them), and the reviewer checklist."""
     root = tree.getroot()
     title = " ".join((root.get("Name") or figid).split())[:256]
     nodes = root.findall("g:DataNode", _NS)
@@ -56,12 +62,27 @@ def pull_request_text(tree: etree._ElementTree, figid: str, repo_path: str) -> t
         f"- Interactions: {len(root.findall('g:Interaction', _NS))}",
         f"- Literature references: {len(root.findall('g:Biopax/bp:PublicationXref', _NS))}",
         *_unmapped(unmapped),
+        *_related(related),
         "",
         "### Reviewer checklist",
         "",
         *[f"- [ ] {item}" for item in REVIEWER_CHECKLIST],
     ]
     return title, "\n".join(lines) + "\n"
+
+
+def _related(related: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Likely duplicates, for the editors: the pathways sharing the most of the draft's genes."""
+    if not related:
+        return []
+    lines = ["", "### Related WikiPathways pathways", ""]
+    for match in related:
+        wpid, title = str(match.get("wpid", "")), " ".join(str(match.get("title", "")).split())
+        shared, size, p = match.get("shared", 0), match.get("size", 0), match.get("p_value", 1.0)
+        p_text = f"{p:.2g}" if isinstance(p, (int, float)) else "?"
+        page = links.wikipathways_pathway(wpid)
+        lines.append(f"- [{wpid}]({page}) {title}: {shared} of {size} genes shared, p {p_text}")
+    return lines
 
 
 def _links(root: etree._Element) -> list[etree._Element]:

@@ -28,6 +28,9 @@
     validation: codes.validation[row[col.validation]],
     organism: row[col.organism],
     size: row[col.genes] + row[col.chemicals],
+    related: row[col.related] !== null,
+    share: row[col.best_share],
+    bestP: row[col.best_p_value],
     rank: index,
     search: null,
   }));
@@ -57,6 +60,7 @@
     "size-asc": (a, b) => a.size - b.size || a.index - b.index,
     title: (a, b) => a.rank - b.rank,
     input: (a, b) => a.index - b.index,
+    novelty: (a, b) => a.share - b.share || b.bestP - a.bestP || a.index - b.index,
   };
   const state = { q: "", status: "", organism: "", sort: "size-desc", page: 1 };
   let shown = [];
@@ -66,7 +70,12 @@
     const [field, value] = state.status.split(":");
     const organism = state.organism === "" ? -1 : Number(state.organism);
     shown = figures.filter((f) => {
-      if (state.status && !((field === "status" || field === "validation") && f[field] === value)) return false;
+      if (state.status && field === "novelty") {
+        const covered = f.share > data.covered_share;
+        if (!f.related || covered !== (value === "covered") || f.status === "failed") return false;
+      } else if (state.status && !((field === "status" || field === "validation") && f[field] === value)) {
+        return false;
+      }
       if (organism >= 0 && f.organism !== organism) return false;
       if (!q) return true;
       f.search ??= [f.row[col.title], f.row[col.figid], f.row[col.source]].join("\n").toLowerCase();
@@ -120,6 +129,19 @@
     put("error", f.error || "Failed (no reason given).");
     part("error").hidden = f.status !== "failed";
     part("counts").hidden = f.status === "failed";
+    const related = part("related");
+    for (const [wpid, title, shared, size, p] of f.related || []) {
+      const item = document.createElement("li");
+      const a = document.createElement("a");
+      a.setAttribute("href", data.wikipathways_prefix + encodeURIComponent(wpid) + ".html");
+      a.setAttribute("target", "_blank");
+      a.setAttribute("rel", "noopener noreferrer");
+      a.textContent = wpid + " " + title;
+      const note = document.createElement("span");
+      note.textContent = " — " + shared + " of " + size + " genes shared, p " + (p < 1e-3 ? p.toExponential(1) : p.toPrecision(2));
+      item.append(a, note);
+      related.append(item);
+    }
     const unmapped = f.unmapped_terms || "", warned = f.warning_texts || "";
     part("notes").hidden = !(unmapped || warned);
     put("notes-summary", [unmapped && "Unmapped words", warned && "Warnings"].filter(Boolean).join(" and "));
