@@ -54,6 +54,8 @@ class Taxon:
     ``database``: the BridgeDb name of its own gene database, whose ids (``pattern``, as BridgeDb accepts
     them) are kept from ``dbXrefs`` entries starting ``prefix:``. ``case``: how its symbols are written
     (``upper``, ``lower``, or ``mixed`` for no single rule), for :class:`converter.genes.GeneIndex`.
+    ``supplement``: the organism has an embedded table, which conversion keeps using; the imported one only
+    gives its database's and Ensembl's ids their Entrez Gene ids (for ``related``), which it lacks.
     """
 
     organism: str
@@ -61,6 +63,7 @@ class Taxon:
     database: str = ""
     prefix: str = ""
     pattern: str = ""
+    supplement: bool = False
 
     @property
     def column(self) -> str:
@@ -70,7 +73,8 @@ class Taxon:
 
 _YEAST = Taxon("Saccharomyces cerevisiae", "upper", "SGD", "SGD", r"S\d+")
 #: NCBI taxonomy id -> organism. Strains (yeast 559292, E. coli K-12 MG1655 …) are the species WikiPathways
-#: names. Human, mouse and rat are embedded (:data:`converter.genes.ORGANISMS`), not imported.
+#: names. Human, mouse and rat are embedded (:data:`converter.genes.ORGANISMS`); mouse and rat gene_info
+#: files are imported as supplements, for the Entrez Gene ids of MGI, RGD and Ensembl ids.
 TAXA: dict[str, Taxon] = {
     "7227": Taxon(organism_named("Drosophila melanogaster"), "mixed", "FlyBase", "FLYBASE", r"FBgn\d{7}"),
     "7955": Taxon(organism_named("Danio rerio"), "lower", "ZFIN", "ZFIN", r"ZDB-GENE-\d+-\d+"),
@@ -81,8 +85,10 @@ TAXA: dict[str, Taxon] = {
     "511145": Taxon(organism_named("Escherichia coli"), "mixed"),
     "224308": Taxon(organism_named("Bacillus subtilis"), "mixed"),
     "83332": Taxon(organism_named("Mycobacterium tuberculosis"), "mixed"),
+    "10090": Taxon(organism_named("Mus musculus"), "mixed", "MGI", "MGI", r"MGI:\d+", True),
+    "10116": Taxon(organism_named("Rattus norvegicus"), "mixed", "RGD", "RGD", r"\d+", True),
 }
-_EMBEDDED = {"9606": "Homo sapiens", "10090": "Mus musculus", "10116": "Rattus norvegicus"}
+_EMBEDDED = {"9606": "Homo sapiens"}  # its embedded table has Entrez Gene ids: nothing to supplement
 _NEEDED = ("tax_id", "GeneID", "Symbol", "Synonyms", "dbXrefs", "Modification_date")
 _ALIAS_COLUMNS = ("Synonyms", "LocusTag", "Symbol_from_nomenclature_authority")
 _NOT_A_GENE = {"-", "NEWENTRY"}  # NCBI's placeholder record for GeneRIFs about genes not in Gene
@@ -121,7 +127,10 @@ def import_gene_info(path: Path, folder: Path | None = None) -> StoredTable:
     """
     digest = _sha256(path)
     taxon, taxids, lines, rows, modified = _parse(path)
-    table = ("symbol\tentrez\t" + (f"{taxon.column}\t" if taxon.column else "") + "aliases\n").encode()
+    columns = ["symbol", "entrez", *([taxon.column] if taxon.column else [])]
+    if taxon.supplement:
+        columns.append("ensembl")  # mouse and rat pathways name many genes by Ensembl ids
+    table = ("\t".join((*columns, "aliases")) + "\n").encode()
     table += "".join(line + "\n" for line in sorted(lines)).encode("utf-8")
     data = gzip.compress(table, compresslevel=9, mtime=0)
     stem = taxon.organism.replace(" ", "_")
@@ -243,15 +252,17 @@ def _row(path: Path, number: int, cells: list[str], columns: dict[str, int], tax
     aliases = "|".join(dict.fromkeys(name for name in names if name and name != "-" and name != symbol))
     ids = [symbol, gene_id]
     if taxon.column:
-        ids.append(_own_id(cells[columns["dbXrefs"]], taxon))
+        ids.append(_own_id(cells[columns["dbXrefs"]], taxon.prefix, taxon.pattern))
+    if taxon.supplement:
+        ids.append(_own_id(cells[columns["dbXrefs"]], "Ensembl", r"ENS[A-Z]*G\d+"))
     return "\t".join((*ids, aliases))
 
 
-def _own_id(xrefs: str, taxon: Taxon) -> str:
-    """The organism database's id in ``dbXrefs`` (``FLYBASE:FBgn0040373`` -> ``FBgn0040373``), or ""."""
-    prefix = taxon.prefix.casefold() + ":"
+def _own_id(xrefs: str, database: str, pattern: str) -> str:
+    """A database's id in ``dbXrefs`` (``FLYBASE:FBgn0040373`` -> ``FBgn0040373``), or ""."""
+    prefix = database.casefold() + ":"
     for xref in xrefs.split("|"):
-        if xref.casefold().startswith(prefix) and re.fullmatch(taxon.pattern, xref[len(prefix) :]):
+        if xref.casefold().startswith(prefix) and re.fullmatch(pattern, xref[len(prefix) :]):
             return xref[len(prefix) :]
     return ""
 

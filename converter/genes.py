@@ -15,7 +15,7 @@ from __future__ import annotations
 import gzip
 import zlib
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -167,6 +167,18 @@ class GeneIndex:
 
     def __len__(self) -> int:
         return len(self._lines) - 2  # header and the empty string after the last newline
+
+    @property
+    def has_entrez(self) -> bool:
+        """True when the table gives its genes' Entrez Gene ids (the embedded mouse and rat tables do not)."""
+        return "entrez" in self._columns
+
+    def id_rows(self) -> Iterator[dict[str, str]]:
+        """Each gene's identifiers by column (``entrez``, ``mgi``, ``ensembl``…: those it has), in order."""
+        columns = [(name, i) for name, i in self._columns.items() if name in _ID_COLUMNS]
+        for line in self._lines[1:-1]:
+            cells = line.split("\t")
+            yield {name: cells[i] for name, i in columns if cells[i]}
 
     def _check(self, header: list[str]) -> None:
         """Reject a table whose header or row shape is wrong (a damaged or foreign file)."""
@@ -350,6 +362,18 @@ def gene_index(organism: str) -> GeneIndex:
     names = ", ".join((*ORGANISMS, *imported))
     hint = "; import NCBI's gene_info file for it" if taxon_of(organism) else ""
     raise MappingError(f"no gene table for organism {organism!r}{hint}; covered: {names}")
+
+
+def entrez_index(organism: str) -> GeneIndex | None:
+    """The organism's table that gives Entrez Gene ids: its own (embedded or imported), else an imported
+    supplement (mouse, rat: ``genes import``), else None. Raises MappingError for a damaged table."""
+    # Conversion keeps the embedded mouse and rat tables (MGI, RGD: curated symbols); only Xref mapping
+    # needs what they lack.
+    index = gene_index(organism) if covered(organism) else None
+    if index is not None and index.has_entrez:
+        return index
+    imported = stored_tables().get(organism)
+    return _load_imported(imported) if imported is not None else None
 
 
 def embedded_symbol(word: str) -> str:

@@ -294,9 +294,11 @@ def test_a_draft_in_memory_gives_the_set_its_file_gives(tmp_path: Path) -> None:
 
 
 def test_mgi_rgd_and_organism_ids_map_where_a_table_has_entrez_ids() -> None:
-    # The embedded mouse and rat tables hold no Entrez Gene ids: MGI maps to nothing, and that is said.
+    # The embedded mouse and rat tables hold no Entrez Gene ids: without an imported gene_info, MGI maps to
+    # nothing, and that is said, with what to do.
     mouse = entrez_mapper(MOUSE)
     assert mouse.entrez("MGI", "MGI:96629") is None and "no Entrez Gene ids" in mouse.note
+    assert "pfocr2gpml genes import" in mouse.note
     assert mouse.entrez("Entrez Gene", "16452") == 16452
     # A table with Entrez Gene ids maps MGI, RGD and Ensembl ids through them; an id of two genes to none.
     table = (
@@ -338,6 +340,60 @@ def test_imported_tables_map_their_organism_database() -> None:
     fly = entrez_mapper("Drosophila melanogaster")
     assert fly.note == ""
     assert fly.entrez("FlyBase", "FBgn0004647") == fly.entrez("Ensembl", "FBgn0004647") == 31293
+
+
+def _gene_info_line(taxid: str, gene_id: str, symbol: str, xrefs: str) -> str:
+    cells = (taxid, gene_id, symbol, "-", "-", xrefs, "1", "-", symbol, "protein-coding", symbol, symbol, "O")
+    return "\t".join((*cells, "-", "20240101", "-")) + "\n"
+
+
+def test_mouse_and_rat_gene_info_supplement_the_embedded_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NCBI's mouse and rat gene_info give MGI, RGD and Ensembl Xrefs their Entrez Gene ids (related);
+    conversion keeps the embedded tables, draft for draft."""
+    monkeypatch.setenv(DATA_ENV, str(tmp_path / "data"))
+    gene_info._scan.cache_clear()
+    mouse_sample = SAMPLES / "PMC10034247__11064_2023_3912_Fig1_HTML.md"
+    before = convert_record(mouse_sample, tmp_path / "before", ConvertOptions())
+    assert before.pathway.organism == MOUSE
+    header = "#tax_id\tGeneID\tSymbol\tLocusTag\tSynonyms\tdbXrefs\tchromosome\tmap_location\tdescription\t"
+    header += "type_of_gene\tSymbol_from_nomenclature_authority\tFull_name_from_nomenclature_authority\t"
+    header += "Nomenclature_status\tOther_designations\tModification_date\tFeature_type\n"
+    files = {
+        "Mus_musculus.gene_info.gz": [
+            _gene_info_line("10090", "16452", "Jak2", "MGI:MGI:96629|Ensembl:ENSMUSG00000024789"),
+            _gene_info_line("10090", "20848", "Stat3", "MGI:MGI:103038|Ensembl:ENSMUSG00000004040"),
+        ],
+        "Rattus_norvegicus.gene_info.gz": [
+            _gene_info_line("10116", "24514", "Jak2", "RGD:2939|Ensembl:ENSRNOG00000019829"),
+        ],
+    }
+    for name, lines in files.items():
+        (tmp_path / name).write_bytes(gzip.compress((header + "".join(lines)).encode()))
+    try:
+        result = runner.invoke(app, ["genes", "import", *(str(tmp_path / name) for name in files)])
+        assert result.exit_code == 0, result.stderr
+        assert "used by related, for the Entrez Gene ids of MGI and Ensembl Xrefs" in result.stdout
+        mouse, rat = entrez_mapper(MOUSE), entrez_mapper("Rattus norvegicus")
+        assert mouse.note == rat.note == ""
+        assert mouse.entrez("MGI", "MGI:96629") == mouse.entrez("Ensembl", "ENSMUSG00000024789") == 16452
+        assert rat.entrez("RGD", "2939") == rat.entrez("Ensembl", "ENSRNOG00000019829") == 24514
+
+        pathways = tmp_path / "pathways"
+        pathways.mkdir()
+        (pathways / "WP7.gpml").write_text(gpml("Mouse JAK-STAT", MOUSE, entrez_nodes([16452, 20848, 12345])))
+        draft = tmp_path / "mgi.gpml"
+        draft.write_text(gpml("By MGI", MOUSE, [("GeneProduct", "MGI", "MGI:96629"),
+                                                ("Protein", "Ensembl", "ENSMUSG00000004040")]))  # fmt: skip
+        ranking = rank_gene_set(read_gene_set(draft), build_index(pathways))
+        assert [(m.wpid, len(m.shared)) for m in ranking.matches] == [("WP7", 2)]
+
+        after = convert_record(mouse_sample, tmp_path / "after", ConvertOptions())
+        assert after.output.read_bytes() == before.output.read_bytes(), "conversion keeps the embedded table"
+    finally:
+        gene_info._scan.cache_clear()
+        genes._load_imported.cache_clear()
 
 
 def test_organisms_are_named_as_wikipathways_names_them() -> None:

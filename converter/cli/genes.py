@@ -30,6 +30,9 @@ def import_tables(
 ) -> None:
     """Import gene_info files: keywords of their organisms are then resolved offline (convert, batch).
 
+    Mouse and rat, whose tables are embedded, are imported for related only: their MGI, RGD and Ensembl
+    Xrefs get Entrez Gene ids.
+
     Tables are kept in the data folder: PFOCR2GPML_DATA, else the platform's user data folder. Importing an
     organism again replaces its table. Exit 0 when all were imported, 1 when one failed, 2 on a usage error.
     """
@@ -55,7 +58,7 @@ def import_tables(
             continue
         say(
             f"{table.organism}: {table.genes:,} genes from {table.source} (newest {table.modified or '?'}, "
-            f"sha256 {table.sha256[:12]}) -> {table.path}"
+            f"sha256 {table.sha256[:12]}) -> {table.path}{_supplement(table.organism)}"
         )
     if failed:
         raise typer.Exit(1)
@@ -93,9 +96,23 @@ def list_tables(
             imported = (
                 f", newest {row['modified']}, sha256 {str(row['sha256'])[:12]}" if "sha256" in row else ""
             )
-            say(f"{row['organism']}: {row['genes']:,} genes, {row['source']}{imported}")
+            supplement = _supplement(str(row["organism"])) if imported else ""
+            say(f"{row['organism']}: {row['genes']:,} genes, {row['source']}{imported}{supplement}")
         say(f"imported tables are kept in {folder}")
     for problem in problems:
         error(problem)
     if problems:
         raise typer.Exit(1)
+
+
+def _supplement(organism: str) -> str:
+    """What an imported table of an organism with an embedded one is for ("" for the others)."""
+    from ..gene_info import taxon_of
+
+    taxon = taxon_of(organism)
+    if taxon is None or not taxon.supplement:
+        return ""
+    return (
+        f"; used by related, for the Entrez Gene ids of {taxon.database} and Ensembl Xrefs"
+        " (conversion keeps the embedded table)"
+    )

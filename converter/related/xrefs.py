@@ -3,8 +3,10 @@
 ``Entrez Gene`` ids are taken as they are. Ensembl, HGNC (symbol and accession number), UniProt, MGI, RGD,
 FlyBase, ZFIN, SGD, WormBase and TAIR ids are looked up in the organism's table, embedded
 (:mod:`converter.genes`) or imported from NCBI Gene: a row that has an Entrez Gene id gives it to each of its
-other ids. An id that two rows share maps to neither. A table without Entrez Gene ids (the embedded mouse and
-rat tables: MGI and RGD give none) maps nothing but Entrez Gene ids, and :attr:`EntrezMapper.note` says so.
+other ids. An id that two rows share maps to neither. The embedded mouse and rat tables have no Entrez Gene
+ids (MGI and RGD give none): their organisms' Xrefs are mapped through an imported NCBI gene_info
+(``pfocr2gpml genes import``), and without one only Entrez Gene Xrefs count, as for an organism without a
+table; :attr:`EntrezMapper.note` says so.
 
 Example: ``entrez_mapper("Homo sapiens").entrez("Ensembl", "ENSG00000096968")`` is 3717 (JAK2).
 """
@@ -13,7 +15,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from ..genes import GeneIndex, covered, gene_index
+from ..gene_info import taxon_of
+from ..genes import GeneIndex, covered, entrez_index
 
 __all__ = ["ENTREZ", "GENE_DATABASES", "EntrezMapper", "entrez_mapper"]
 
@@ -61,21 +64,23 @@ def entrez_id(identifier: str) -> int | None:
 
 
 class EntrezMapper:
-    """One organism's gene Xrefs as Entrez Gene ids; ``note`` says what cannot be mapped and why ("")."""
+    """One organism's gene Xrefs as Entrez Gene ids; ``note`` says what cannot be mapped and why ("").
+
+    ``index``: a table with Entrez Gene ids (:func:`converter.genes.entrez_index`), or None.
+    """
 
     def __init__(self, organism: str, index: GeneIndex | None) -> None:
         self.organism = organism
-        ids = _id_maps(index) if index is not None else None
-        self._ids: dict[str, dict[str, int]] = ids or {}
-        self._symbols = index if ids is not None else None  # symbols give Entrez ids only with that column
-        if index is None:
-            self.note = f"no gene table for {organism}: only Entrez Gene Xrefs are compared"
-        elif ids is None:
-            self.note = (
-                f"the {organism} gene table has no Entrez Gene ids: only Entrez Gene Xrefs are compared"
-            )
-        else:
+        self._ids = _id_maps(index) if index is not None else {}
+        self._symbols = index
+        if index is not None:
             self.note = ""
+        elif covered(organism):
+            hint = "; import NCBI's gene_info for it (pfocr2gpml genes import)" if taxon_of(organism) else ""
+            self.note = f"the {organism} gene table has no Entrez Gene ids: only Entrez Gene Xrefs count"
+            self.note += hint
+        else:
+            self.note = f"no gene table for {organism}: only Entrez Gene Xrefs are compared"
 
     def entrez(self, database: str, identifier: str) -> int | None:
         """The Entrez Gene id of one Xref; None when it has none here (or names two genes)."""
@@ -91,27 +96,20 @@ class EntrezMapper:
         return None
 
 
-def _id_maps(index: GeneIndex) -> dict[str, dict[str, int]] | None:
-    """Per id column, id -> Entrez Gene id (``_AMBIGUOUS`` when rows disagree); None without an entrez column.
+def _id_maps(index: GeneIndex) -> dict[str, dict[str, int]]:
+    """Per id column, id -> Entrez Gene id (``_AMBIGUOUS`` when rows disagree).
 
     The tables write ids as WikiPathways does (``converter/data/GENES.md``; imported ones as BridgeDb
-    accepts them), so they are taken as they are. GeneIndex offers no public way through its rows; this
-    is the one place that reads them.
+    accepts them), so they are taken as they are.
     """
-    entrez = index._columns.get("entrez")
-    if entrez is None:
-        return None
     known = {column for columns in _COLUMNS.values() for column in columns}
-    columns = {name: i for name, i in index._columns.items() if name in known}
-    maps: dict[str, dict[str, int]] = {name: {} for name in columns}
-    for line in index._lines[1:-1]:
-        cells = line.split("\t")
-        number = entrez_id(cells[entrez])
+    maps: dict[str, dict[str, int]] = {}
+    for ids in index.id_rows():
+        number = entrez_id(ids.get("entrez", ""))
         if number is None:
             continue
-        for name, i in columns.items():
-            key = cells[i]
-            if key and maps[name].setdefault(key, number) != number:
+        for name, key in ids.items():
+            if name in known and maps.setdefault(name, {}).setdefault(key, number) != number:
                 maps[name][key] = _AMBIGUOUS
     return maps
 
@@ -131,4 +129,5 @@ def entrez_mapper(organism: str) -> EntrezMapper:
 
     Raises MappingError when the organism's table is damaged.
     """
-    return _mapper_of(gene_index(organism)) if covered(organism) else _tableless(organism)
+    index = entrez_index(organism)
+    return _mapper_of(index) if index is not None else _tableless(organism)
