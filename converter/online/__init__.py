@@ -17,27 +17,26 @@ Example::
 
 from __future__ import annotations
 
-import logging
-import os
-from collections import Counter
-from collections.abc import Sequence
-from pathlib import Path
-from types import TracebackType
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from ..datadir import data_folder
-from ..defaults import (
-    DEFAULT_IDCONV_URL,
-    DEFAULT_MYGENE_URL,
-    EMAIL_ENV,
-    IDCONV_URL_ENV,
-    MYGENE_URL_ENV,
-    ONLINE_CACHE_NAME,
-)
-from .cache import Cache
-from .http import LookupFailed, OnlineError, Settings, checked_url
-from .idconv import IdConverter, PmidAnswer, normal_pmcid
-from .mygene import FAILED, GeneAnswer, MyGene
-from .taxa import TAXIDS, taxid_of
+if TYPE_CHECKING:
+    from .answers import GeneAnswer, OnlineAnswers, PmidAnswer
+    from .cache import Cache
+    from .http import LookupFailed, OnlineError, Settings
+    from .idconv import IdConverter
+    from .lookup import OnlineLookup, service_urls
+    from .mygene import MyGene
+    from .taxa import TAXIDS, taxid_of
+
+#: Public name -> its module. Imported on first use: the answers need no HTTP library, and a conversion
+#: without --online should not pay for loading one.
+_WHERE = {
+    "GeneAnswer": "answers", "OnlineAnswers": "answers", "PmidAnswer": "answers",
+    "Cache": "cache", "LookupFailed": "http", "OnlineError": "http", "Settings": "http",
+    "IdConverter": "idconv", "MyGene": "mygene", "OnlineLookup": "lookup", "service_urls": "lookup",
+    "TAXIDS": "taxa", "taxid_of": "taxa",
+}  # fmt: skip
 
 __all__ = [
     "TAXIDS",
@@ -46,6 +45,7 @@ __all__ = [
     "IdConverter",
     "LookupFailed",
     "MyGene",
+    "OnlineAnswers",
     "OnlineError",
     "OnlineLookup",
     "PmidAnswer",
@@ -54,110 +54,8 @@ __all__ = [
     "taxid_of",
 ]
 
-log = logging.getLogger(__name__)
 
-
-def service_urls() -> tuple[str, str]:
-    """(MyGene root, ID Converter endpoint) from the environment, else the defaults; OnlineError for a URL
-    that is not https (plain http only on loopback)."""
-    mygene = os.environ.get(MYGENE_URL_ENV, "").strip() or DEFAULT_MYGENE_URL
-    idconv = os.environ.get(IDCONV_URL_ENV, "").strip() or DEFAULT_IDCONV_URL
-    return checked_url(mygene, MYGENE_URL_ENV), checked_url(idconv, IDCONV_URL_ENV)
-
-
-class OnlineLookup:
-    """Cache-first gene and PubMed id lookups; ``cache`` None keeps nothing (each call asks the services).
-
-    ``counts`` tallies what was answered from the cache and what was asked; ``problems`` lists, once
-    each, what went wrong with the cache (the lookups go on without it).
-    """
-
-    def __init__(self, mygene: MyGene, idconv: IdConverter, cache: Cache | None) -> None:
-        self.mygene, self.idconv, self.cache = mygene, idconv, cache
-        self.counts: Counter[str] = Counter()
-        self._problems: dict[str, None] = {}
-
-    @classmethod
-    def from_environment(cls, folder: Path | None = None, settings: Settings | None = None) -> OnlineLookup:
-        """The services at :func:`service_urls`, ``PFOCR2GPML_EMAIL`` as the contact NCBI asks for, and the
-        cache in ``folder`` (default: the data folder). OnlineError for a bad URL."""
-        mygene_url, idconv_url = service_urls()
-        email = os.environ.get(EMAIL_ENV, "").strip()
-        cache = Cache((folder if folder is not None else data_folder()) / ONLINE_CACHE_NAME)
-        mygene = MyGene(mygene_url, settings=settings, email=email)
-        return cls(mygene, IdConverter(idconv_url, settings=settings, email=email), cache)
-
-    def __enter__(self) -> OnlineLookup:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Close the sessions and the cache."""
-        self.mygene.close()
-        self.idconv.close()
-        if self.cache is not None:
-            self.cache.close()
-
-    @property
-    def problems(self) -> tuple[str, ...]:
-        """What went wrong with the cache, one line each (empty when nothing did)."""
-        return tuple(self._problems)
-
-    def genes(self, symbols: Sequence[str], organism: str) -> dict[str, GeneAnswer]:
-        """One answer per distinct symbol (keyed as given) for ``organism`` (WikiPathways' spelling)."""
-        taxid = taxid_of(organism)
-        if taxid is None:
-            reason = f"no NCBI Taxonomy id known for {organism!r}, so it cannot be looked up online"
-            return {symbol: GeneAnswer(symbol.strip(), FAILED, reason=reason) for symbol in symbols}
-        terms = list(dict.fromkeys(symbol.strip() for symbol in symbols))
-        kept = {
-            term: answer
-            for term, text in self._cached("mygene", taxid, terms).items()
-            if (answer := GeneAnswer.from_json(term, text)) is not None
-        }
-        asked = self.mygene.resolve([term for term in terms if term not in kept], taxid, organism)
-        self.counts.update({"genes from cache": len(kept), "genes asked": len(asked)})
-        self._keep("mygene", taxid, {t: a.to_json() for t, a in asked.items() if t and a.status != FAILED})
-        found = {**kept, **asked}
-        return {symbol: found[symbol.strip()] for symbol in symbols}
-
-    def pmids(self, pmcids: Sequence[str]) -> dict[str, PmidAnswer]:
-        """One answer per distinct PMCID (keyed as given; ``pmc123`` is ``PMC123``)."""
-        wanted = list(dict.fromkeys(normal_pmcid(given) or given for given in pmcids))
-        kept = {
-            pmcid: answer
-            for pmcid, text in self._cached("idconv", 0, wanted).items()
-            if (answer := PmidAnswer.from_json(pmcid, text)) is not None
-        }
-        asked = self.idconv.pmids([pmcid for pmcid in wanted if pmcid not in kept])
-        self.counts.update({"papers from cache": len(kept), "papers asked": len(asked)})
-        self._keep("idconv", 0, {p: a.to_json() for p, a in asked.items() if a.status != FAILED})
-        found = {**kept, **asked}
-        return {given: found[normal_pmcid(given) or given] for given in pmcids}
-
-    def _cached(self, service: str, taxid: int, terms: list[str]) -> dict[str, str]:
-        if self.cache is None:
-            return {}
-        try:
-            return self.cache.get(service, taxid, terms)
-        except OnlineError as problem:
-            self._problem(problem)
-            return {}
-
-    def _keep(self, service: str, taxid: int, answers: dict[str, str]) -> None:
-        if self.cache is None:
-            return
-        try:
-            self.cache.put(service, taxid, answers)
-        except OnlineError as problem:
-            self._problem(problem)
-
-    def _problem(self, problem: OnlineError) -> None:
-        text = f"{problem}; looked up without the cache"
-        if text not in self._problems:
-            log.warning("%s", text)
-            self._problems[text] = None
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f".{_WHERE[name]}", __name__), name)

@@ -12,17 +12,15 @@ Example: ``IdConverter(url).pmids(["PMC7605294"])["PMC7605294"].pmid == "3316337
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ..defaults import IDCONV_NAME, ONLINE_TOOL
+from .answers import FAILED, FOUND, NOT_FOUND, PmidAnswer, normal_pmcid
 from .http import LookupFailed, Service, Settings
 
-__all__ = ["BATCH", "FAILED", "FOUND", "NOT_FOUND", "IdConverter", "PmidAnswer"]
+__all__ = ["BATCH", "IdConverter"]
 
 log = logging.getLogger(__name__)
 
@@ -30,47 +28,6 @@ log = logging.getLogger(__name__)
 BATCH = 200
 #: Seconds between two requests: NCBI asks for at most three a second from a program without an API key.
 PAUSE = 0.34
-FOUND, NOT_FOUND, FAILED = "found", "not found", "failed"
-_STATUSES = (FOUND, NOT_FOUND, FAILED)
-_PMCID = re.compile(r"PMC\d+")
-
-
-@dataclass(frozen=True)
-class PmidAnswer:
-    """What the converter says of one PMCID: ``found`` with its ``pmid`` (and ``doi`` when it has one);
-    ``not found`` (no such PMCID, or a paper without a PubMed id) or ``failed`` (not asked, or no answer;
-    not cached), each with its ``reason``."""
-
-    pmcid: str
-    status: str
-    pmid: str = ""
-    doi: str = ""
-    reason: str = ""
-
-    @property
-    def found(self) -> bool:
-        """True when the paper has a PubMed id."""
-        return self.status == FOUND
-
-    def to_json(self) -> str:
-        """The answer without its PMCID, as canonical JSON (what the cache keeps)."""
-        data = {k: v for k, v in self.__dict__.items() if k != "pmcid" and v}
-        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-    @classmethod
-    def from_json(cls, pmcid: str, text: str) -> PmidAnswer | None:
-        """The answer :meth:`to_json` wrote for ``pmcid``, or None when ``text`` is not one."""
-        try:
-            answer = cls(pmcid, **json.loads(text))
-        except (ValueError, TypeError):
-            return None
-        return answer if answer.status in _STATUSES else None
-
-
-def normal_pmcid(text: str) -> str:
-    """``PMC7605294`` for `` pmc7605294 ``; "" for anything that is not a PMCID."""
-    pmcid = text.strip().upper()
-    return pmcid if _PMCID.fullmatch(pmcid) else ""
 
 
 class IdConverter:

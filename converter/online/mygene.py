@@ -16,7 +16,6 @@ Example: ``MyGene(url).resolve(["Egfr", "Dl"], 7227)["Egfr"].entrez == "37455"``
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Sequence
@@ -24,9 +23,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..defaults import MYGENE_NAME
+from .answers import AMBIGUOUS, FAILED, FOUND, NOT_FOUND, GeneAnswer
 from .http import LookupFailed, Service, Settings
 
-__all__ = ["AMBIGUOUS", "BATCH", "FAILED", "FOUND", "NOT_FOUND", "GeneAnswer", "MyGene"]
+__all__ = ["BATCH", "MyGene"]
 
 log = logging.getLogger(__name__)
 
@@ -34,50 +34,8 @@ log = logging.getLogger(__name__)
 BATCH = 1000
 #: Seconds between two requests: MyGene publishes no limit; batches are large, so a few a second is polite.
 PAUSE = 0.2
-FOUND, AMBIGUOUS, NOT_FOUND, FAILED = "found", "ambiguous", "not found", "failed"
-_STATUSES = (FOUND, AMBIGUOUS, NOT_FOUND, FAILED)
 #: A term MyGene's query parser would split or unquote differently: not sent.
 _UNSENDABLE = re.compile(r'["\\\x00-\x1f\x7f]')
-
-
-@dataclass(frozen=True)
-class GeneAnswer:
-    """What MyGene says of one term for one organism.
-
-    ``found``: ``entrez`` (NCBI Gene id) and ``symbol`` (official) are set, and ``how`` says whether the
-    term is that ``symbol``, the symbol in another case, or an alias. ``ambiguous``: ``candidates`` lists
-    ``(symbol, entrez)`` of every gene it names. ``not found`` and ``failed`` (the service could not be
-    asked, or did not answer; not cached): ``reason`` says why. ``reason`` is set for every status but found.
-    """
-
-    term: str
-    status: str
-    entrez: str = ""
-    symbol: str = ""
-    how: str = ""  # "symbol" | "symbol in another case" | "alias"; "" unless found
-    candidates: tuple[tuple[str, str], ...] = ()
-    reason: str = ""
-
-    @property
-    def found(self) -> bool:
-        """True when the term names one gene with an NCBI Gene id."""
-        return self.status == FOUND
-
-    def to_json(self) -> str:
-        """The answer without its term, as canonical JSON (what the cache keeps)."""
-        data = {k: v for k, v in self.__dict__.items() if k != "term" and v}
-        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-    @classmethod
-    def from_json(cls, term: str, text: str) -> GeneAnswer | None:
-        """The answer :meth:`to_json` wrote for ``term``, or None when ``text`` is not one."""
-        try:
-            data = json.loads(text)
-            candidates = tuple((str(s), str(e)) for s, e in data.get("candidates", ()))
-            answer = cls(term, **{**data, "candidates": candidates})
-        except (ValueError, TypeError, AttributeError):
-            return None
-        return answer if answer.status in _STATUSES else None
 
 
 class MyGene:
