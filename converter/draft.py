@@ -138,13 +138,17 @@ def description_of(record: FigureRecord) -> str:
     return f"{caption} {text}"
 
 
-def citation_of(record: FigureRecord) -> Citation | None:
-    """The paper as a literature reference: by DOI, which WikiPathways can format, else by PMCID, which it
-    cannot (its pipeline formats PubMed, DOI and ISBN references only); None without either."""
+def citation_of(record: FigureRecord, pmid: str = "") -> Citation | None:
+    """The paper as a literature reference: by DOI, else by PubMed id (``pmid``: found online from its
+    PMCID), which WikiPathways can format, else by PMCID, which it cannot (its pipeline formats PubMed, DOI
+    and ISBN references only); None without any."""
     authors: tuple[str, ...] = ()
     if ", et al" in record.reftext:
         authors = (record.reftext.split(",", 1)[0].strip(),)
-    database, ident = ("DOI", record.doi) if record.doi else ("PMC", record.pmcid)
+    if record.doi:
+        database, ident = "DOI", record.doi
+    else:
+        database, ident = ("PubMed", pmid) if pmid else ("PMC", record.pmcid)
     if not ident:
         return None
     return Citation("paper", database, ident, record.paper_title, record.journal, record.year, authors)
@@ -204,9 +208,10 @@ def _key(term: Term) -> str:
 
 
 def build_pathway(
-    record: FigureRecord, mapping: RecordMapping, options: DraftOptions | None = None
+    record: FigureRecord, mapping: RecordMapping, options: DraftOptions | None = None, pmid: str = ""
 ) -> Pathway:
-    """Assemble the draft: metadata, title and link labels, gene/chemical nodes, disease labels, layout.
+    """Assemble the draft: metadata, title and link labels, gene/chemical nodes, disease labels, layout;
+    ``pmid``, the paper's PubMed id when found online (cited when the record has no DOI).
 
     Example: ``build_pathway(read_record(path), map_record(record))``.
     """
@@ -276,7 +281,7 @@ def build_pathway(
         nodes=tuple(nodes),
         labels=tuple(labels),
         groups=tuple(families),
-        citations=(citation,) if (citation := citation_of(record)) else (),
+        citations=(citation,) if (citation := citation_of(record, pmid)) else (),
         ontology_terms=diseases,
     )
 

@@ -103,6 +103,7 @@ class Resolution:
     gene: Gene | None
     how: str = ""  # "symbol" | "previous symbol" | "alias"; "" when unresolved
     reason: str = ""  # why unresolved, e.g. "ambiguous: alias of X, Y"
+    unknown: bool = False  # the table names no gene so (not ambiguous, not refused): worth asking online
 
 
 def _short(organism: str) -> str | None:
@@ -299,7 +300,11 @@ class GeneIndex:
         for line, kind in self.names(word):
             kinds.setdefault(line, set()).add(kind)
         if not kinds:
-            return Resolution(word, None, reason=self._unknown(word))
+            reason = f"not a gene symbol for {self.organism}"
+            variant = self._case_variant(word)
+            if variant and self.by_symbol(variant):  # a symbol differing only in case: refused, not unknown
+                return Resolution(word, None, reason=f"{reason} ({variant} is; case matters)")
+            return Resolution(word, None, reason=reason, unknown=True)
         if len(kinds) > 1:
             return Resolution(word, None, reason="ambiguous: " + _candidates(kinds))
         line, found = next(iter(kinds.items()))
@@ -319,14 +324,6 @@ class GeneIndex:
         """The word in this organism's symbol case (JAK2; Jak2), or "" when already so."""
         variant = self._case(word)
         return "" if variant == word else variant
-
-    def _unknown(self, word: str) -> str:
-        """The reason for a word that names no gene, pointing at a symbol differing only in case."""
-        reason = f"not a gene symbol for {self.organism}"
-        variant = self._case_variant(word)
-        if variant and self.by_symbol(variant):
-            reason += f" ({variant} is; case matters)"
-        return reason
 
 
 def _xref_text(gene: Gene) -> str:

@@ -3,6 +3,10 @@
 Two routes: PFOCR's own tables (their ids used as they are), or, for a record alone, its keywords
 resolved offline against the embedded gene table. Every table row and keyword ends up either in a
 term or in ``unmapped`` with a reason: nothing is dropped silently.
+
+With online answers (``--online``), a keyword the offline tables do not know (``RecordMapping.ask_online``
+of an offline mapping) takes MyGene's answer, under the offline rules: one gene or none, no alias that is
+another organism's official symbol, no second node for a gene the figure already names.
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ from typing import NamedTuple
 
 from . import links
 from .gene_info import taxon_of
-from .genes import covered, gene_index, non_gene_category, resolve_keywords
+from .genes import covered, embedded_symbol, gene_index, non_gene_category, resolve_keywords
 from .model import Xref
+from .online.answers import FAILED, OnlineAnswers
 from .records import ChemicalRow, DiseaseRow, FigureRecord, GeneRow
 
 __all__ = ["DEFAULT_ORGANISM", "RecordMapping", "Term", "Unmapped", "choose_organism", "map_record"]
@@ -58,6 +63,8 @@ class RecordMapping:
     diseases: tuple[Term, ...]
     unmapped: tuple[Unmapped, ...]
     notes: tuple[str, ...] = ()  # what a curator should know, e.g. a genes table that seems another figure's
+    ask_online: tuple[str, ...] = ()  # keywords the offline tables do not know: what --online asks
+    found_online: tuple[str, ...] = ()  # keywords identified by the online answers
 
     @property
     def mapped_count(self) -> int:
@@ -85,10 +92,14 @@ def choose_organism(record: FigureRecord, override: str = "") -> tuple[str, str]
     return DEFAULT_ORGANISM, f"the record names no organism: assumed {DEFAULT_ORGANISM}"
 
 
-def map_record(record: FigureRecord, organism: str = "") -> RecordMapping:
-    """Map a record's genes, chemicals and diseases for one organism (chosen as choose_organism says)."""
+def map_record(
+    record: FigureRecord, organism: str = "", online: OnlineAnswers | None = None
+) -> RecordMapping:
+    """Map a record's genes, chemicals and diseases for one organism (chosen as choose_organism says),
+    with the online answers for the keywords the offline tables do not know, when given."""
     organism, note = choose_organism(record, organism)
     unmapped: list[Unmapped] = []
+    keywords = _Keywords(organism, online)
     leftover = _unaccounted_keywords(record)
     if record.genes is not None:
         route = "PFOCR tables"
@@ -99,7 +110,7 @@ def map_record(record: FigureRecord, organism: str = "") -> RecordMapping:
         route = (
             "keywords" if record.chemicals is None and record.diseases is None else "PFOCR tables + keywords"
         )
-        genes = _genes_from_keywords(leftover, organism, unmapped)
+        genes = _genes_from_keywords(leftover, keywords, unmapped)
     chemicals = _chemicals(record.chemicals or (), unmapped)
     diseases = _diseases(record.diseases or (), unmapped)
     return RecordMapping(
@@ -111,6 +122,8 @@ def map_record(record: FigureRecord, organism: str = "") -> RecordMapping:
         tuple(diseases),
         tuple(dict.fromkeys(unmapped)),
         _table_notes(record),
+        tuple(dict.fromkeys(keywords.asked)),
+        tuple(dict.fromkeys(keywords.found)),
     )
 
 
@@ -154,30 +167,73 @@ def _genes_from_table(rows: Sequence[GeneRow], organism: str, unmapped: list[Unm
     ]
 
 
-def _genes_from_keywords(words: Sequence[str], organism: str, unmapped: list[Unmapped]) -> list[Term]:
-    """Resolve keywords offline; for an organism without an embedded table, keep gene-like words bare."""
-    if not covered(organism):
-        return _bare_genes(words, organism, unmapped)
-    index = gene_index(organism)
+class _Keywords:
+    """The online answers for one record's keywords, applied under the offline rules; what was asked and
+    what was found."""
+
+    def __init__(self, organism: str, online: OnlineAnswers | None) -> None:
+        self.organism, self.online = organism, online
+        self.asked: list[str] = []
+        self.found: list[str] = []
+
+    def gene(self, word: str, offline: str, taken: dict[str, Term]) -> Term | str:
+        """The gene an unknown ``word`` names online, or why not: the offline reason, then the online one."""
+        self.asked.append(word)
+        answer = self.online.gene(self.organism, word) if self.online is not None else None
+        if answer is None:
+            return offline
+        if not answer.found:
+            online = "could not be looked up online" if answer.status == FAILED else "online"
+            return f"{offline}; {online}: {answer.reason}"
+        if answer.how != "symbol":
+            other = embedded_symbol(word)
+            if other and other != self.organism:
+                online = f"online: {answer.how} of {answer.symbol}, but an official symbol of {other}"
+                return f"{offline}; {online}"
+            if answer.symbol in taken:
+                return f"duplicates {answer.symbol} (online: {answer.how} of {answer.symbol})"
+        self.found.append(word)
+        return Term("gene", answer.symbol, Xref("Entrez Gene", answer.entrez), (word,))
+
+
+def _genes_from_keywords(words: Sequence[str], keywords: _Keywords, unmapped: list[Unmapped]) -> list[Term]:
+    """Resolve keywords offline (then online, for those the tables do not know); for an organism without a
+    table, keep gene-like words bare."""
+    if not covered(keywords.organism):
+        return _bare_genes(words, keywords, unmapped)
+    index = gene_index(keywords.organism)
     by_symbol: dict[str, Term] = {}
+    unresolved = []
     for resolution in resolve_keywords(words, index):
         gene = resolution.gene
         if gene is None:
-            unmapped.append(Unmapped(resolution.word, "keyword", resolution.reason))
-        elif gene.symbol in by_symbol:
-            old = by_symbol[gene.symbol]
-            by_symbol[gene.symbol] = Term("gene", old.label, old.xref, (*old.words, resolution.word))
+            unresolved.append(resolution)
         else:
-            by_symbol[gene.symbol] = Term("gene", gene.symbol, gene.xref, (resolution.word,))
+            _add(by_symbol, Term("gene", gene.symbol, gene.xref, (resolution.word,)))
+    for resolution in unresolved:  # after the offline genes, so that an online alias cannot duplicate one
+        word, reason = resolution.word, resolution.reason
+        found = keywords.gene(word, reason, by_symbol) if resolution.unknown else reason
+        if isinstance(found, Term):
+            _add(by_symbol, found)
+        else:
+            unmapped.append(Unmapped(word, "keyword", found))
     return list(by_symbol.values())
 
 
-def _bare_genes(words: Sequence[str], organism: str, unmapped: list[Unmapped]) -> list[Term]:
-    """Keep gene-like keywords as nodes without identifier; say why each is not annotated."""
+def _add(by_symbol: dict[str, Term], term: Term) -> None:
+    """Add a gene term, or its words to the term of the same symbol."""
+    old = by_symbol.get(term.label)
+    by_symbol[term.label] = term if old is None else old._replace(words=(*old.words, *term.words))
+
+
+def _bare_genes(words: Sequence[str], keywords: _Keywords, unmapped: list[Unmapped]) -> list[Term]:
+    """Keep gene-like keywords as nodes without identifier (unless found online); say why each is not
+    annotated."""
+    organism = keywords.organism
     kept = f"kept without identifier: the offline gene table does not cover {organism}"
     if taxon_of(organism):
         kept += " (NCBI's gene_info for it can be imported: pfocr2gpml genes import)"
-    terms = []
+    by_symbol: dict[str, Term] = {}
     for word in words:
         category = non_gene_category(word)
         if category:
@@ -186,10 +242,12 @@ def _bare_genes(words: Sequence[str], organism: str, unmapped: list[Unmapped]) -
             unmapped.append(
                 Unmapped(word, "keyword", "not a gene symbol (chemical or disease words need PFOCR tables)")
             )
+        elif isinstance(found := keywords.gene(word, kept, by_symbol), Term):
+            _add(by_symbol, found)
         else:
-            terms.append(Term("gene", word, None, (word,)))
-            unmapped.append(Unmapped(word, "gene", kept))
-    return terms
+            _add(by_symbol, Term("gene", word, None, (word,)))
+            unmapped.append(Unmapped(word, "gene", found))
+    return list(by_symbol.values())
 
 
 def _grouped(

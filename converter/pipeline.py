@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import links
-from .draft import DraftOptions, build_pathway, citation_of
+from .draft import DraftOptions, build_pathway
 from .errors import RecordError, SchemaError
 from .files import write_atomic
 from .gpml import ERROR, Finding, to_gpml
 from .gpml.model_scan import check_pathway
 from .mapping import RecordMapping, Unmapped, map_record
 from .model import Citation, Pathway
+from .online.answers import OnlineAnswers
 from .records import FigureRecord, read_record
 
 __all__ = [
@@ -40,6 +41,7 @@ class ConvertOptions:
 
     organism: str = ""
     draft: DraftOptions = field(default_factory=DraftOptions)
+    online: OnlineAnswers | None = None  # answers gathered before converting (--online)
 
 
 @dataclass(frozen=True)
@@ -98,8 +100,10 @@ def draft_record(record: FigureRecord, options: ConvertOptions) -> Draft:
     start tag and schema, holds by the writer's construction, and tests check every draft of the shared
     corpus against the XSD and every rule.
     """
-    mapping = map_record(record, options.organism)
-    pathway = build_pathway(record, mapping, options.draft)
+    online = options.online
+    mapping = map_record(record, options.organism, online)
+    pmid = online.pmid(record.pmcid) if online is not None and record.pmcid and not record.doi else ""
+    pathway = build_pathway(record, mapping, options.draft, pmid)
     findings = check_pathway(pathway, record.figid)
     errors = [f for f in findings if f.severity == ERROR]
     if errors:
@@ -141,7 +145,7 @@ def conversion_of(record: FigureRecord, draft: Draft, output: Path) -> Conversio
         unmapped=mapping.unmapped,
         warnings=draft.warnings,
         notes=mapping.notes,
-        citation=citation_of(record),
+        citation=draft.pathway.citations[0] if draft.pathway.citations else None,
         paper_url=links.paper(record.doi, record.pmcid, record.figlink, record.filename),
         sha256=hashlib.sha256(draft.data).hexdigest(),
         pathway=draft.pathway,

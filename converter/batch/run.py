@@ -103,7 +103,10 @@ def _convert_one(source: str) -> _Done:
     staged: list[tuple[str, str]] = []
     try:
         record = read_record(Path(source))
-        input_sha = _input_hash(record.sha256, _worker_state["fingerprint"])
+        fingerprint: bytes = _worker_state["fingerprint"]
+        if (online := _worker_state["options"].online) is not None:  # the answers its draft may take
+            fingerprint += online.digest(record.keywords, record.pmcid).encode()
+        input_sha = _input_hash(record.sha256, fingerprint)
         target = output_path(outdir, record.figid)
         preview = (
             os.path.join(_worker_state["previews"], f"{record.figid}.svg")

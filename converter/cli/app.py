@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -26,11 +28,13 @@ from ..defaults import (
 from . import options as opt
 from .batch import batch
 from .genes import genes_app
+from .online import ONLINE_HELP, online_answers
 from .output import error, say, usage
 from .related import related
 
 if TYPE_CHECKING:
     from ..pipeline import Conversion
+    from ..records import FigureRecord
 
 __all__ = ["app", "main"]
 
@@ -76,6 +80,7 @@ def convert(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Do not list unmapped words and warnings.")
     ] = False,
+    online: Annotated[bool, typer.Option("--online", help=ONLINE_HELP)] = False,
 ) -> None:
     """Convert figure records (with their gene, chemical and disease tables) into draft GPML pathways."""
     from ..draft import DraftOptions
@@ -95,14 +100,34 @@ def convert(
     )
     folder = opt.output_folder(outdir)
     failed, first = 0, dict[str, Path]()  # figid -> the record that gave it first
-    for path in paths:
+
+    def readable() -> Iterator[tuple[Path, FigureRecord]]:
+        nonlocal failed
+        for path in paths:
+            try:
+                record = read_record(path, tables)
+                earlier = first.setdefault(record.figid, path)
+                if earlier != path:  # as batch decides: the first record of a figid wins
+                    raise ConverterError(
+                        f"{path}: figid {record.figid} also comes from {earlier}, given first: not converted"
+                    )
+            except ConverterError as exc:
+                failed += 1
+                error(str(exc))
+                continue
+            except Exception as exc:  # the CLI boundary: one line, never a traceback
+                failed += 1
+                error(f"{path}: unexpected {type(exc).__name__}: {exc}")
+                continue
+            yield path, record
+
+    records_read: Iterable[tuple[Path, FigureRecord]] = readable()
+    if online:  # every record read first, so that the services are asked once for all of them
+        records_read = list(records_read)
+        if records_read:
+            options = replace(options, online=online_answers((r for _, r in records_read), options.organism))
+    for path, record in records_read:
         try:
-            record = read_record(path, tables)
-            earlier = first.setdefault(record.figid, path)
-            if earlier != path:  # as batch decides: the first record of a figid wins
-                raise ConverterError(
-                    f"{path}: figid {record.figid} also comes from {earlier}, given first: not converted"
-                )
             result = convert(record, folder, options)
         except ConverterError as exc:
             failed += 1

@@ -8,15 +8,20 @@ import signal
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ..defaults import DEFAULT_AUTHOR
 from . import options as opt
+from .online import ONLINE_HELP, online_answers
 from .output import error, progress, say, usage
+
+if TYPE_CHECKING:
+    from ..records import FigureRecord
 
 __all__ = ["batch"]
 
@@ -62,6 +67,7 @@ def batch(
             " each figure's report row and card name the pathways that share its genes."
         ),
     ] = None,
+    online: Annotated[bool, typer.Option("--online", help=ONLINE_HELP)] = False,
 ) -> None:
     """Convert a whole corpus in parallel: resumable, every failure reported, with JSON/TSV reports."""
     from ..batch import locked, run_batch, write_reports
@@ -84,6 +90,9 @@ def batch(
     try:
         with locked(folder), _sigterm_raises():
             try:
+                if online:
+                    typer.echo(f"online: reading {len(paths)} records for what to ask", err=True)
+                    options = replace(options, online=online_answers(_readable(paths), options.organism))
                 with (
                     contextlib.closing(
                         run_batch(map(Path, paths), folder, options, workers, resume, previews, index)
@@ -128,6 +137,18 @@ def batch(
         raise typer.Exit(stopped or 1)
     if counts["failed"]:
         raise typer.Exit(1)
+
+
+def _readable(paths: list[str]) -> Iterator[FigureRecord | None]:
+    """The records, None for one that cannot be read (its conversion reports why)."""
+    from ..errors import ConverterError
+    from ..records import read_record
+
+    for path in paths:
+        try:
+            yield read_record(Path(path))
+        except (ConverterError, OSError, ValueError):
+            yield None
 
 
 def _related_index(path: Path) -> Any:

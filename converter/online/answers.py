@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 __all__ = [
     "AMBIGUOUS",
@@ -116,6 +117,10 @@ class OnlineAnswers:
     genes: Mapping[tuple[str, str], GeneAnswer] = field(default_factory=dict)
     papers: Mapping[str, PmidAnswer] = field(default_factory=dict)
 
+    @cached_property
+    def _organisms(self) -> tuple[str, ...]:
+        return tuple(sorted({organism for organism, _ in self.genes}))
+
     def gene(self, organism: str, word: str) -> GeneAnswer | None:
         """The answer for one word of one organism, or None when it was not asked."""
         return self.genes.get((organism, word))
@@ -128,11 +133,11 @@ class OnlineAnswers:
     def digest(self, words: Iterable[str], pmcid: str) -> str:
         """What a record's draft may take from these answers: those for its words, in any organism, and
         its paper (resume redoes a record when they change)."""
-        wanted = set(words)
         digest = hashlib.sha256()
-        for (organism, word), answer in sorted(self.genes.items()):
-            if word in wanted:
-                digest.update(f"{organism}\t{word}\t{answer.to_json()}\n".encode())
+        for word in sorted(set(words)):
+            for organism in self._organisms:
+                if (answer := self.genes.get((organism, word))) is not None:
+                    digest.update(f"{organism}\t{word}\t{answer.to_json()}\n".encode())
         paper = self.papers.get(normal_pmcid(pmcid))
         digest.update((paper.to_json() if paper is not None else "").encode())
         return digest.hexdigest()
