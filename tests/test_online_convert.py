@@ -71,7 +71,8 @@ def test_a_fly_figure_gets_its_genes_and_a_pubmed_reference_online(
     assert offline.exit_code == 0 and services.seen == [], "offline asks nothing"
     draft = tmp_path / "online" / f"{FLY_SAMPLE.stem}.gpml"
 
-    result = runner.invoke(app, ["convert", str(FLY_SAMPLE), "-o", str(draft.parent), "--online"])
+    fixed = ["--online", "--date", "2026-12-01"]  # the same second's Version and Last-Modified, run to run
+    result = runner.invoke(app, ["convert", str(FLY_SAMPLE), "-o", str(draft.parent), *fixed])
     assert result.exit_code == 0, result.stderr
     assert _nodes(draft) == {symbol: ("Entrez Gene", gid) for gid, symbol, _ in SAMPLE_GENES}
     assert _literature(draft) == [("PubMed", "16075038")]
@@ -85,7 +86,7 @@ def test_a_fly_figure_gets_its_genes_and_a_pubmed_reference_online(
     # The cache answers a second run, the services gone: the same bytes.
     first = draft.read_bytes()
     services.stop()
-    again = runner.invoke(app, ["convert", str(FLY_SAMPLE), "-o", str(draft.parent), "--online"])
+    again = runner.invoke(app, ["convert", str(FLY_SAMPLE), "-o", str(draft.parent), *fixed])
     assert again.exit_code == 0 and draft.read_bytes() == first
     assert "0 asked, 6 from the cache" in again.stderr
 
