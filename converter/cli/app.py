@@ -29,7 +29,7 @@ from . import options as opt
 from .batch import batch
 from .genes import genes_app
 from .online import ONLINE_HELP, online_answers
-from .output import error, say, usage
+from .output import attempt, error, say, usage
 from .related import related
 
 if TYPE_CHECKING:
@@ -101,25 +101,22 @@ def convert(
     folder = opt.output_folder(outdir)
     failed, first = 0, dict[str, Path]()  # figid -> the record that gave it first
 
+    def read(path: Path) -> FigureRecord:
+        record = read_record(path, tables)
+        earlier = first.setdefault(record.figid, path)
+        if earlier != path:  # as batch decides: the first record of a figid wins
+            raise ConverterError(
+                f"{path}: figid {record.figid} also comes from {earlier}, given first: not converted"
+            )
+        return record
+
     def readable() -> Iterator[tuple[Path, FigureRecord]]:
         nonlocal failed
         for path in paths:
-            try:
-                record = read_record(path, tables)
-                earlier = first.setdefault(record.figid, path)
-                if earlier != path:  # as batch decides: the first record of a figid wins
-                    raise ConverterError(
-                        f"{path}: figid {record.figid} also comes from {earlier}, given first: not converted"
-                    )
-            except ConverterError as exc:
+            if (record := attempt(path, read, path)) is None:
                 failed += 1
-                error(str(exc))
-                continue
-            except Exception as exc:  # the CLI boundary: one line, never a traceback
-                failed += 1
-                error(f"{path}: unexpected {type(exc).__name__}: {exc}")
-                continue
-            yield path, record
+            else:
+                yield path, record
 
     records_read: Iterable[tuple[Path, FigureRecord]] = readable()
     if online:  # every record read first, so that the services are asked once for all of them
@@ -127,17 +124,11 @@ def convert(
         if records_read:
             options = replace(options, online=online_answers((r for _, r in records_read), options.organism))
     for path, record in records_read:
-        try:
-            result = convert(record, folder, options)
-        except ConverterError as exc:
+        result = attempt(path, convert, record, folder, options)
+        if result is None:
             failed += 1
-            error(str(exc))
-            continue
-        except Exception as exc:  # the CLI boundary: one line, never a traceback
-            failed += 1
-            error(f"{path}: unexpected {type(exc).__name__}: {exc}")
-            continue
-        _report_conversion(result, quiet)
+        else:
+            _report_conversion(result, quiet)
     if failed:
         raise typer.Exit(1)
 

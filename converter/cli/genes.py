@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .output import error, say, usage
+from .output import attempt, error, say, usage
 
 __all__ = ["genes_app"]
 
@@ -36,7 +36,6 @@ def import_tables(
     Tables are kept in the data folder: PFOCR2GPML_DATA, else the platform's user data folder. Importing an
     organism again replaces its table. Exit 0 when all were imported, 1 when one failed, 2 on a usage error.
     """
-    from ..errors import ConverterError
     from ..gene_info import import_gene_info
 
     for path in files:
@@ -46,15 +45,9 @@ def import_tables(
             raise usage(f"{path}: is a folder; give gene_info files")
     failed = 0
     for path in files:
-        try:
-            table = import_gene_info(path)
-        except ConverterError as exc:
+        table = attempt(path, import_gene_info, path)
+        if table is None:
             failed += 1
-            error(str(exc))
-            continue
-        except Exception as exc:  # the CLI boundary: one line, never a traceback
-            failed += 1
-            error(f"{path}: unexpected {type(exc).__name__}: {exc}")
             continue
         say(
             f"{table.organism}: {table.genes:,} genes from {table.source} (newest {table.modified or '?'}, "

@@ -7,11 +7,13 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import typer
 
-__all__ = ["error", "progress", "say", "usage"]
+__all__ = ["attempt", "error", "progress", "say", "usage"]
+
+T = TypeVar("T")
 
 _closed = False  # stdout was closed by its reader (`| head`): the work goes on, its output goes nowhere
 
@@ -34,6 +36,21 @@ def say(line: str) -> None:
 def error(message: str) -> None:
     """One line on stderr: ``error: <message>``."""
     typer.echo(f"error: {message}", err=True)
+
+
+def attempt(what: object, action: Callable[..., T], *args: Any) -> T | None:
+    """``action(*args)``, or None when it failed: its error printed in one line (``what`` names the file
+    when the error does not), never a traceback. The boundary where one item's failure must not stop the
+    others."""
+    from ..errors import ConverterError
+
+    try:
+        return action(*args)
+    except ConverterError as exc:
+        error(str(exc))
+    except Exception as exc:  # the CLI boundary: one line, never a traceback
+        error(f"{what}: unexpected {type(exc).__name__}: {exc}")
+    return None
 
 
 def usage(message: str) -> typer.Exit:
