@@ -231,8 +231,10 @@ def _bare_genes(words: Sequence[str], keywords: _Keywords, unmapped: list[Unmapp
     annotated."""
     organism = keywords.organism
     kept = f"kept without identifier: the offline gene table does not cover {organism}"
-    if taxon_of(organism):
-        kept += " (NCBI's gene_info for it can be imported: pfocr2gpml genes import)"
+    hints = ["NCBI's gene_info for it can be imported: pfocr2gpml genes import"] if taxon_of(organism) else []
+    if keywords.online is None:
+        hints.append("--online looks it up")
+    kept += f" ({'; '.join(hints)})"
     by_symbol: dict[str, Term] = {}
     for word in words:
         category = non_gene_category(word)

@@ -172,12 +172,12 @@ def test_a_gene_without_an_embedded_table_is_kept_bare_and_reported() -> None:
     reasons = {(u.word, u.kind): u.reason for u in mapping.unmapped}
     assert "does not cover Drosophila melanogaster" in reasons[("Dl", "gene")]
     assert reasons[("Dl", "gene")].endswith(
-        "(NCBI's gene_info for it can be imported: pfocr2gpml genes import)"
+        "(NCBI's gene_info for it can be imported: pfocr2gpml genes import; --online looks it up)"
     )
     assert "non-gene" in reasons[("ATP", "keyword")]
     cow = map_record(record(organisms=("Bos taurus",), keywords=("TNF",)))
-    assert (
-        cow.unmapped[0].reason == "kept without identifier: the offline gene table does not cover Bos taurus"
+    assert cow.unmapped[0].reason == (
+        "kept without identifier: the offline gene table does not cover Bos taurus (--online looks it up)"
     )
 
 
