@@ -126,6 +126,17 @@ def test_pushing_the_same_draft_again_changes_nothing(draft: Path, fake: FakeGit
     assert len(fake.repos[TARGET].pulls) == 1 and len(fake.calls("POST", "/git/refs$")) == 1
 
 
+def test_a_ledger_that_cannot_be_written_does_not_stop_the_push(
+    draft: Path, fake: FakeGitHub, caplog: pytest.LogCaptureFixture
+) -> None:
+    (draft.parent / LEDGER_NAME).write_bytes(b"not a database at all" * 100)
+    [result] = push([draft], options(fake))
+    assert result.action == "created" and result.pr_url == f"{fake.url}/{TARGET}/pull/1"
+    assert f"{FIGID}: cannot record the push: " in caplog.text and "cannot use the ledger" in caplog.text
+    [again] = push([draft], options(fake))  # unrecorded, so asked again: found in place on GitHub
+    assert (again.action, again.pr_url) == ("unchanged", result.pr_url)
+
+
 def test_a_changed_draft_updates_its_branch_and_reuses_the_pull_request(
     draft: Path, fake: FakeGitHub
 ) -> None:

@@ -122,9 +122,15 @@ _values = operator.attrgetter(*COLUMNS)
 
 
 def open_ledger(outdir: Path) -> sqlite3.Connection:
-    """The ledger of OUTDIR, created on first use, in WAL mode (readers while the batch writes)."""
-    outdir.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(outdir / LEDGER_NAME, timeout=30)
+    """The ledger of OUTDIR, created on first use, in WAL mode (readers while the batch writes).
+
+    Raises LedgerError, and only that, when it cannot be opened or brought up to date.
+    """
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(outdir / LEDGER_NAME, timeout=30)
+    except (OSError, sqlite3.Error) as exc:
+        raise LedgerError(f"{outdir / LEDGER_NAME}: cannot use the ledger: {exc}") from exc
     try:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")

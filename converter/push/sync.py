@@ -17,7 +17,6 @@ import hashlib
 import logging
 import os
 import re
-import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -350,5 +349,5 @@ def _ledger_put(draft: _Submission, options: PushOptions, pr_url: str, state: st
     row = (draft.figid, draft.sha256, options.repo, draft.branch, pr_url, state, now)
     try:
         ledger.record_push(draft.path.parent, row)
-    except sqlite3.Error as exc:
-        log.warning("%s: cannot record the push in %s: %s", draft.figid, ledger.LEDGER_NAME, exc)
+    except ledger.LedgerError as exc:  # the pull request stands; a later push finds it on GitHub
+        log.warning("%s: cannot record the push: %s", draft.figid, exc)
