@@ -248,9 +248,13 @@ def site(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReques
         copy = entry(figid, "skipped", preview=model["preview"])  # keeps its own figid, GPML and PFOCR link
         figures.append({**model, **{key: copy[key] for key in ("figid", "status", "output", "pfocr_url")}})
     for i, figure in enumerate(f for f in figures if f["status"] != "failed"):  # as batch --wikipathways
+        if i == 4:
+            continue  # one figure the run did not relate
         title = SCRIPT_TITLE if i == 1 else f"Pathway {i}"
-        match = {"wpid": f"WP{100 + i}", "title": title, "shared": 3, "size": 40, "p_value": 1e-5}
-        figure.update(related=[match], best_share=0.8 if i % 3 == 0 else 0.2, best_p_value=1e-5)
+        p_value = 1e-5 if i == 0 else 10.0 ** -(i % 4 + 2)
+        match = {"wpid": f"WP{100 + i}", "title": title, "shared": 3, "size": 40, "p_value": p_value}
+        share = 0.8 if i % 3 == 0 else 0.2 + (i % 5) / 20
+        figure.update(related=[match], best_share=share, best_p_value=p_value)
     report = make_report(figures)
     write_html_report(outdir, report)
     return {"outdir": outdir, "report": report}
@@ -388,9 +392,22 @@ def test_page_in_headless_chromium(browser: Any, site: dict[str, Any], tmp_path:
     _choose(driver, "status", "")
     shares = driver.execute_script("return [...document.querySelectorAll('#sort option')].map(o => o.value)")
     assert "novelty" in shares
-    _choose(driver, "sort", "novelty")
-    first = driver.execute_script("return document.querySelector('.related span').textContent")
-    assert first.startswith(" — 3 of 40 genes shared, p 1.0e-5")
+    novel = [c["figid"] for c in _choose(driver, "sort", "novelty")]
+    related = [
+        (i, f) for i, f in enumerate(figures) if f.get("related") is not None and f["status"] != "failed"
+    ]
+    least_shared = sorted(
+        related, key=lambda item: (item[1]["best_share"], -item[1]["best_p_value"], item[0])
+    )
+    unrelated = [f for f in figures if f.get("related") is None or f["status"] == "failed"]
+    assert novel == [f["figid"] for _, f in least_shared + [(0, f) for f in unrelated]][:PAGE_SIZE]
+    first = driver.execute_script("return document.querySelector('#cards .card .related span').textContent")
+    assert first.startswith(" — 3 of 40 genes shared, p ")
+    assert float(first.rsplit(" p ", 1)[1]) == pytest.approx(least_shared[0][1]["best_p_value"], rel=0.05)
+    notes = driver.execute_script(
+        "return [...document.querySelectorAll('#cards .related span')].map(s => s.textContent)"
+    )
+    assert any(n.endswith(" p 1.0e-4") for n in notes) and any(n.endswith(" p 0.010") for n in notes)
     assert driver.execute_script("return window.__pwned") is None
 
     ascending = [c["size"] for c in _choose(driver, "sort", "size-asc")]

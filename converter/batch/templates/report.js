@@ -29,6 +29,7 @@
     organism: row[col.organism],
     size: row[col.genes] + row[col.chemicals],
     related: row[col.related] !== null,
+    known: row[col.related] !== null && codes.status[row[col.status]] !== "failed" ? 1 : 0,
     share: row[col.best_share],
     bestP: row[col.best_p_value],
     rank: index,
@@ -60,7 +61,8 @@
     "size-asc": (a, b) => a.size - b.size || a.index - b.index,
     title: (a, b) => a.rank - b.rank,
     input: (a, b) => a.index - b.index,
-    novelty: (a, b) => a.share - b.share || b.bestP - a.bestP || a.index - b.index,
+    // Related figures first, the least shared with WikiPathways first; failed and unrelated ones last.
+    novelty: (a, b) => b.known - a.known || a.share - b.share || b.bestP - a.bestP || a.index - b.index,
   };
   const state = { q: "", status: "", organism: "", sort: "size-desc", page: 1 };
   let shown = [];
