@@ -25,12 +25,15 @@ __all__ = [
     "MYGENE_URL_ENV",
     "ONLINE_CACHE_NAME",
     "ONLINE_TOOL",
+    "PREVIEWS",
 ]
 
 #: The Author of a draft when the curator names none (``--author``).
 DEFAULT_AUTHOR = "PFOCR"
 #: The SQLite ledger that batch (conversions) and push (pull requests) keep inside an OUTDIR.
 LEDGER_NAME = "pfocr2gpml.sqlite"
+#: The folder of a batch's SVG previews inside its OUTDIR (``previews/<figid>.svg``).
+PREVIEWS = "previews"
 #: Where push sends pull requests: WikiPathways' repository, its branch, and the path of a draft in it.
 DEFAULT_REPO = "wikipathways/wikipathways-database"
 DEFAULT_BASE = "main"

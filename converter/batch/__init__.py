@@ -4,8 +4,26 @@
 share, :mod:`.reports` writes report.json, report.tsv and, through :mod:`.page`, index.html.
 """
 
-from .ledger import LEDGER_NAME, Outcome, locked
-from .reports import write_reports
-from .run import PREVIEWS, run_batch
+from __future__ import annotations
 
-__all__ = ["LEDGER_NAME", "PREVIEWS", "Outcome", "locked", "run_batch", "write_reports"]
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .ledger import LEDGER_NAME, Outcome, locked
+    from .reports import write_reports
+    from .run import run_batch
+
+#: Public name -> its module, imported on first use: push needs the ledger, not the workers or the page.
+_WHERE = {
+    "LEDGER_NAME": "ledger", "Outcome": "ledger", "locked": "ledger",
+    "write_reports": "reports", "run_batch": "run",
+}  # fmt: skip
+
+__all__ = ["LEDGER_NAME", "Outcome", "locked", "run_batch", "write_reports"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f".{_WHERE[name]}", __name__), name)

@@ -30,6 +30,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from .. import links
+from ..defaults import PREVIEWS
 from ..files import open_atomic
 
 __all__ = ["INDEX_HTML", "PAGE_SIZE", "render_html", "write_html_report"]
@@ -144,7 +145,7 @@ def _row(figure: Mapping[str, Any], codes: dict[str, dict[str, int]]) -> list[An
     """One figure as a JSON row in COLUMNS order; ``codes`` collects the values of the CODED columns."""
     figid = _text(figure.get("figid"))
     ref = quote(figid, safe=_URL_SAFE)
-    usual = {"output": f"{ref}.gpml", "preview": f"previews/{ref}.svg"} if figid else {}
+    usual = {"output": f"{ref}.gpml", "preview": f"{PREVIEWS}/{ref}.svg"} if figid else {}
     values: dict[str, Any] = {"figid": figid, "source": "" if figid else _text(figure.get("source"))}
     values |= {
         name: _text(figure.get(name))
@@ -260,6 +261,7 @@ def _context(
             "columns": COLUMNS,
             "codes": values,
             "pfocr_prefix": links.PFOCR_FIGURES,
+            "previews": PREVIEWS,
             "doi_prefix": links.DOI_RESOLVER,
             "wikipathways_prefix": links.WIKIPATHWAYS_PATHWAYS,
             "covered_share": COVERED_SHARE,

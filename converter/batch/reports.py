@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -17,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..defaults import PREVIEWS
 from ..files import open_atomic
 from . import ledger
 from .page import write_html_report
-from .run import PREVIEWS
 
 __all__ = [
     "REPORT_JSON",
@@ -74,10 +75,15 @@ class LedgerFigures:
 def report_figures(outdir: Path) -> Iterator[dict[str, Any]]:
     """The latest run's figures as report entries, streamed from the ledger, each with its preview's path
     when the preview drawn from its draft is there."""
+    try:
+        with os.scandir(outdir / PREVIEWS) as found:  # one listing, not a look-up per figure
+            drawn = {item.name for item in found}
+    except FileNotFoundError:
+        drawn = set()
     for row in ledger.latest_rows(outdir):
         entry = dict(zip(ledger.COLUMNS, row, strict=True))
-        preview = f"{PREVIEWS}/{entry['figid']}.svg"
-        entry["preview"] = preview if entry["preview_sha256"] and (outdir / preview).is_file() else ""
+        preview = f"{entry['figid']}.svg"
+        entry["preview"] = f"{PREVIEWS}/{preview}" if entry["preview_sha256"] and preview in drawn else ""
         # None: not related to WikiPathways (no --wikipathways); []: related, and no pathway shares a gene
         entry["related"] = json.loads(entry["related"]) if entry["related"] else None
         yield entry

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .. import __version__, links
-from ..defaults import DEFAULT_RELATED_TOP
+from ..defaults import DEFAULT_RELATED_TOP, PREVIEWS
 from ..errors import ConverterError
 from ..files import commit, discard, remove_leftovers, stage
 from ..gene_info import stored_tables
@@ -40,7 +40,6 @@ from .ledger import Outcome
 __all__ = ["PREVIEWS", "Outcome", "run_batch"]
 
 #: The folder of OUTDIR that holds the SVG previews, ``<figid>.svg``.
-PREVIEWS = "previews"
 CHUNK = 32  # records per task sent to a worker
 IN_FLIGHT = 4  # chunks queued per worker: bounds memory whatever the corpus size
 COMMIT_EVERY = 0.5  # seconds between ledger commits: a kill loses at most this much bookkeeping

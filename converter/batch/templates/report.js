@@ -42,7 +42,7 @@
     for (const name of Object.keys(codes)) v[name] = codes[name][v[name]];
     const ref = encodeURIComponent(v.figid);
     if (v.output === null) v.output = ref + ".gpml";
-    if (v.preview === null) v.preview = "previews/" + ref + ".svg";
+    if (v.preview === null) v.preview = data.previews + "/" + ref + ".svg";
     if (v.pfocr_url === null) v.pfocr_url = data.pfocr_prefix + ref + ".html";
     if (v.paper_url.startsWith("doi:")) v.paper_url = data.doi_prefix + v.paper_url.slice(4);
     return v;
