@@ -219,17 +219,17 @@ def _context(
         if not isinstance(figure, Mapping):
             continue
         inputs += 1
-        if _text(figure.get("status")) in ("converted", "skipped"):  # a draft in the folder, old or new
+        state = _text(figure.get("status"))
+        if state in ("converted", "skipped"):  # a draft in the folder, old or new
             drafts += 1
             unmapped += _count(figure.get("unmapped"))
         for name in CODED:  # coded as _row codes them, in the same order: the rows' numbers are these
             known = codes[name]
             count[name][known.setdefault(_text(figure.get(name)), len(known))] += 1
-        if isinstance(figure.get("related"), list) and _text(figure.get("status")) != "failed":
+        if state == "failed":
+            failures.append({name: _text(figure.get(name)) for name in ("figid", "source", "error")})
+        elif isinstance(figure.get("related"), list):
             novelty["covered" if _fraction(figure.get("best_share"), 0.0) > COVERED_SHARE else "new"] += 1
-        if _text(figure.get("status")) == "failed":
-            fields = ("figid", "source", "error")
-            failures.append({name: _text(figure.get(name)) for name in fields})
     values = {name: list(found) for name, found in codes.items()}
     status = {values["status"][code]: n for code, n in count["status"].items()}
     validation = {values["validation"][code]: n for code, n in count["validation"].items()}

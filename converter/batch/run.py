@@ -160,17 +160,18 @@ def _with_related(outcome: Outcome, conversion: Conversion, index: RelatedIndex)
     """The outcome with the WikiPathways pathways that share the draft's genes, best first."""
     genes = pathway_gene_set(conversion.pathway, conversion.figid)
     ranking = rank_gene_set(genes, index, DEFAULT_RELATED_TOP)
+    # Rounded: the ledger and the reports keep what a reader needs, not every digit.
     matches = [
-        {"wpid": m.wpid, "title": m.title, "shared": len(m.shared), "size": m.size,
-         "jaccard": round(m.jaccard, 4), "p_value": float(f"{m.p_value:.3g}")}
-        for m in ranking.matches
-    ]  # fmt: skip
-    best_p = min((m.p_value for m in ranking.matches), default=1.0)
-    share = (
-        max((len(m.shared) / ranking.genes for m in ranking.matches), default=0.0) if ranking.genes else 0.0
-    )
+        m.summary() | {"jaccard": round(m.jaccard, 4), "p_value": _p(m.p_value)} for m in ranking.matches
+    ]
+    best_p = ranking.matches[0].p_value if ranking.matches else 1.0  # matches are ranked by p first
+    share = max((len(m.shared) / ranking.genes for m in ranking.matches), default=0.0)
     related = json.dumps(matches, separators=(",", ":"), ensure_ascii=False)
-    return replace(outcome, related=related, best_p_value=float(f"{best_p:.3g}"), best_share=round(share, 4))
+    return replace(outcome, related=related, best_p_value=_p(best_p), best_share=round(share, 4))
+
+
+def _p(value: float) -> float:
+    return float(f"{value:.3g}")
 
 
 def _converted(

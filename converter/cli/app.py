@@ -88,7 +88,7 @@ def convert(
     from ..pipeline import ConvertOptions, convert
     from ..records import read_record
 
-    paths = _records(records)
+    paths = opt.records(records)
     tables = {k: v for k, v in (("genes", genes), ("chemicals", chemicals), ("diseases", diseases)) if v}
     if tables and len(paths) != 1:
         raise usage("--genes/--chemicals/--diseases need exactly one record")
@@ -131,24 +131,6 @@ def convert(
             _report_conversion(result, quiet)
     if failed:
         raise typer.Exit(1)
-
-
-def _records(given: list[Path]) -> list[Path]:
-    """The records named by RECORD arguments; a usage error when one is missing or none is found."""
-    from ..inputs import find_records
-
-    missing = [p for p in given if not p.exists()]
-    if missing:
-        raise usage(f"{missing[0]}: no such file or folder")
-    try:
-        paths = list(find_records(given))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise usage(f"cannot list records: {exc}") from None
-    if not paths:
-        raise usage(
-            f"no records (.md) in {', '.join(map(str, given))} (folders are not searched further down)"
-        )
-    return paths
 
 
 def _report_conversion(result: Conversion, quiet: bool) -> None:

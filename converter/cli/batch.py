@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import signal
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -19,6 +18,7 @@ from ..defaults import DEFAULT_AUTHOR
 from . import options as opt
 from .online import ONLINE_HELP, online_answers
 from .output import error, progress, say, usage
+from .related import related_index
 
 if TYPE_CHECKING:
     from ..records import FigureRecord
@@ -76,14 +76,12 @@ def batch(
     from ..errors import ConverterError
     from ..pipeline import ConvertOptions
 
-    if source != "-" and not Path(source).exists():
-        raise usage(f"{source}: no such file or folder")
+    paths = [str(p) for p in opt.records([source])]
     options = ConvertOptions(
         opt.organism(organism), DraftOptions(opt.authors(author), opt.last_modified(date))
     )
-    paths = [str(p) for p in _records_of(source)]
     folder = opt.output_folder(outdir)
-    index = _related_index(wikipathways) if wikipathways is not None else None
+    index = related_index(wikipathways, brief=True) if wikipathways is not None else None
     started = time.perf_counter()
     counts = {"converted": 0, "failed": 0, "skipped": 0}
     unmapped, stopped, broken = 0, 0, ""
@@ -149,35 +147,6 @@ def _readable(paths: list[str]) -> Iterator[FigureRecord | None]:
             yield read_record(Path(path))
         except (ConverterError, OSError, ValueError):
             yield None
-
-
-def _related_index(path: Path) -> Any:
-    """The index of WikiPathways' pathways to relate figures to (built once, or read from its cache)."""
-    from ..related import RelatedError, load_index
-
-    if not path.exists():
-        raise usage(f"--wikipathways {path}: no such file or folder")
-    try:
-        index = load_index(path)
-    except RelatedError as exc:
-        raise usage(f"--wikipathways: {exc}") from None
-    if not len(index):
-        raise usage(f"--wikipathways {path}: no pathways found there")
-    how = "from its cache" if index.cached else "indexed"
-    typer.echo(f"related pathways: {len(index)} from {path} ({how})", err=True)
-    return index
-
-
-def _records_of(source: str) -> list[Path]:
-    from ..inputs import find_records
-
-    try:
-        paths = list(find_records([source], sys.stdin))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise usage(f"{source}: cannot list records: {exc}") from None
-    if not paths:
-        raise usage(f"no records (.md) in {source} (folders are not searched further down)")
-    return paths
 
 
 def _totals(

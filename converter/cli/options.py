@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from .output import usage
@@ -83,3 +85,21 @@ def output_folder(given: str, option: str = "-o") -> Path:
     if not os.access(path, os.W_OK | os.X_OK):
         raise usage(f"{option} {path}: the folder cannot be written to")
     return path
+
+
+def records(given: Sequence[str | Path]) -> list[Path]:
+    """The records that RECORD or SOURCE arguments name (``-``: a list on standard input); a usage error when
+    one is missing or none is found."""
+    from ..inputs import find_records
+
+    missing = [p for p in given if str(p) != "-" and not Path(p).exists()]
+    if missing:
+        raise usage(f"{missing[0]}: no such file or folder")
+    named = ", ".join(map(str, given))
+    try:
+        paths = list(find_records(given, sys.stdin))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise usage(f"{named}: cannot list records: {exc}") from None
+    if not paths:
+        raise usage(f"no records (.md) in {named} (folders are not searched further down)")
+    return paths

@@ -15,7 +15,7 @@ from .output import error, say, usage
 if TYPE_CHECKING:
     from ..related import GeneSet, Ranking, RelatedIndex
 
-__all__ = ["related"]
+__all__ = ["related", "related_index"]
 
 _LABELS = 12  # shared genes named per pathway in the text output (JSON lists them all)
 _WIKIPATHWAYS_HELP = (
@@ -38,35 +38,52 @@ def related(
     Genes are compared as Entrez Gene ids, within one organism. Exit 0 when every draft was ranked; 1 when one
     could not be read (the others still are) or PATH cannot be read; 2 on a usage error.
     """
-    from ..errors import ConverterError
     from ..inputs import find_gpml
-    from ..related import load_index
 
     if format not in ("text", "json"):
         raise usage("--format must be text or json")
-    missing = [p for p in (*drafts, wikipathways) if not p.exists()]
+    missing = [p for p in drafts if not p.exists()]
     if missing:
         raise usage(f"{missing[0]}: no such file or folder")
     files = find_gpml(drafts)
     if not files:
         raise usage(f"no GPML files (.gpml) in {', '.join(map(str, drafts))}")
-    started = time.perf_counter()
-    try:
-        index = load_index(wikipathways)
-    except ConverterError as exc:
-        error(str(exc))
-        raise typer.Exit(1) from None
-    if not len(index):
-        raise usage(
-            f"--wikipathways {wikipathways}: no pathways found; give a checkout of wikipathways-database, "
-            "a folder of GPML files or a WikiPathways GMT file"
-        )
-    _describe(index, time.perf_counter() - started)
+    index = related_index(wikipathways)
     results, failed = _rank_all(files, index, top, as_text=format == "text")
     if format == "json":
         say(json.dumps(results, indent=2, ensure_ascii=False))
     if failed:
         raise typer.Exit(1)
+
+
+def related_index(path: Path, brief: bool = False) -> RelatedIndex:
+    """The index of ``--wikipathways PATH``, described on stderr (``brief``: in one short line); a usage
+    error when PATH is missing or holds no pathway, exit 1 when it cannot be read."""
+    from ..errors import ConverterError
+    from ..related import load_index
+
+    if not path.exists():
+        raise usage(f"--wikipathways {path}: no such file or folder")
+    started = time.perf_counter()
+    try:
+        index = load_index(path)
+    except ConverterError as exc:
+        error(str(exc))
+        raise typer.Exit(1) from None
+    if not len(index):
+        raise usage(
+            f"--wikipathways {path}: no pathways found there; give a checkout of wikipathways-database, "
+            "a folder of GPML files or a WikiPathways GMT file"
+        )
+    if brief:
+        how = "from its cache" if index.cached else "indexed"
+        typer.echo(f"related pathways: {len(index)} from {path} ({how})", err=True)
+    else:
+        _describe(index, time.perf_counter() - started)
+    for line in (*index.skipped, index.note):
+        if line:
+            typer.echo(f"warning: {line}", err=True)
+    return index
 
 
 def _describe(index: RelatedIndex, seconds: float) -> None:
@@ -78,9 +95,6 @@ def _describe(index: RelatedIndex, seconds: float) -> None:
     typer.echo(
         f"{index.source}: {len(index):,} pathways of {len(organisms)} organisms ({biggest}), {how}", err=True
     )
-    for line in (*index.skipped, index.note):
-        if line:
-            typer.echo(f"warning: {line}", err=True)
 
 
 def _rank_all(
@@ -112,13 +126,8 @@ def _rank_all(
 
 def _as_json(path: Path, draft: GeneSet, ranking: Ranking) -> dict[str, Any]:
     matches = [
-        {
-            "wpid": m.wpid,
-            "title": m.title,
-            "shared": len(m.shared),
-            "size": m.size,
-            "jaccard": m.jaccard,
-            "p_value": m.p_value,
+        m.summary()
+        | {
             "shared_genes": [{"entrez": str(g), "label": draft.labels.get(g, "")} for g in m.shared],
             "nodes": m.nodes,
             "unmapped": m.unmapped,

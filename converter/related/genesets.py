@@ -24,7 +24,7 @@ from ..gpml.markup import G, not_gpml_2013a
 from ..gpml.reader import MAX_GPML_BYTES, read_gpml_bytes
 from ..model import Pathway
 from ..wikipathways import organism_named
-from .xrefs import ENTREZ, GENE_DATABASES, EntrezMapper, entrez_mapper
+from .xrefs import ENTREZ, GENE_DATABASES, EntrezMapper, entrez_id, entrez_mapper
 
 __all__ = ["GENE_TYPES", "GeneSet", "organism_key", "pathway_gene_set", "pathway_id", "read_gene_set"]
 
@@ -113,8 +113,8 @@ def _gene_set(
         if kind.casefold() not in GENE_TYPES and database not in GENE_DATABASES:
             continue
         gene_nodes += 1
-        if database == ENTREZ and identifier.isascii() and identifier.isdigit():  # most nodes: no look-up
-            gene: int | None = int(identifier) or None
+        if database == ENTREZ:  # most nodes: no gene table needed
+            gene: int | None = entrez_id(identifier)
         elif identifier:
             mapper = mapper or entrez_mapper(organism)
             gene = mapper.entrez(database, identifier)

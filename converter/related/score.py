@@ -18,6 +18,7 @@ import heapq
 import math
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from ..defaults import DEFAULT_RELATED_TOP
 from .genesets import GeneSet
@@ -44,6 +45,12 @@ class Match:
     log_p: float
     nodes: int
     unmapped: int
+
+    def summary(self) -> dict[str, Any]:
+        """What reports, the page and pull requests keep of it: ``wpid``, ``title``, ``shared`` (how many),
+        ``size``, ``jaccard``, ``p_value``."""
+        return {"wpid": self.wpid, "title": self.title, "shared": len(self.shared), "size": self.size,
+                "jaccard": self.jaccard, "p_value": self.p_value}  # fmt: skip
 
 
 @dataclass(frozen=True)
