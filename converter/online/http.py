@@ -11,7 +11,6 @@ Example: ``Service("MyGene", url).request("POST", "/query", data={"q": '"Egfr"'}
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -20,18 +19,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
-from .. import __version__
 from ..errors import ConverterError
+from ..http import acceptable_url, retry_after, session
 
 __all__ = ["LookupFailed", "OnlineError", "Service", "Settings", "checked_url", "retry_after"]
 
 log = logging.getLogger(__name__)
 
-LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 RETRIED_STATUSES = (500, 502, 503, 504)
 _LONGEST_DETAIL = 160
 
@@ -62,9 +59,7 @@ class Settings:
 
 def checked_url(url: str, what: str) -> str:
     """``url`` when it is https (plain http only on loopback); else OnlineError naming ``what``."""
-    parts = urlsplit(url.strip())
-    secure = parts.scheme == "https" and bool(parts.hostname)
-    if secure or (parts.scheme == "http" and parts.hostname in LOOPBACK):
+    if acceptable_url(url):
         return url.strip()
     raise OnlineError(f"{what} must be an https:// URL (plain http only on loopback); got {url!r}")
 
@@ -75,7 +70,6 @@ class Service:
     def __init__(self, name: str, url: str, settings: Settings, pause: float) -> None:
         self.name, self.url, self.settings = name, url, settings
         self.pause = settings.pause if settings.pause is not None else pause
-        self.sent = 0  # requests sent (urllib3's own retries not counted)
         self._last: float | None = None
         self._session = _session(settings.retries, settings.backoff)
 
@@ -114,7 +108,6 @@ class Service:
         self._last = time.monotonic()
 
     def _send(self, method: str, url: str, params: Mapping[str, str] | None, data: Any) -> requests.Response:
-        self.sent += 1
         try:
             return self._session.request(method, url, params=params, data=data, timeout=self.settings.timeout)
         except requests.RequestException as exc:
@@ -140,19 +133,6 @@ class Service:
             return response.json()
         except ValueError as exc:
             raise LookupFailed(f"{self.name} answered malformed JSON ({_one_line(str(exc))})") from None
-
-
-def retry_after(value: str | None) -> float | None:
-    """Seconds a ``Retry-After`` header asks for (delay-seconds or an HTTP date), or None without one."""
-    if not value or not value.strip():
-        return None
-    text = value.strip()
-    try:
-        return max(0.0, float(text))
-    except ValueError:
-        pass
-    parsed = email.utils.parsedate_tz(text)
-    return max(0.0, email.utils.mktime_tz(parsed) - time.time()) if parsed else None
 
 
 def _is_timeout(exc: requests.RequestException) -> bool:
@@ -185,8 +165,6 @@ def _one_line(text: str) -> str:
 
 
 def _session(retries: int, backoff: float) -> requests.Session:
-    session = requests.Session()
-    session.headers.update({"Accept": "application/json", "User-Agent": f"pfocr2gpml/{__version__}"})
     retry = Retry(
         total=retries,
         backoff_factor=backoff,
@@ -197,7 +175,4 @@ def _session(retries: int, backoff: float) -> requests.Session:
         respect_retry_after_header=False,
         raise_on_status=False,
     )
-    adapter = HTTPAdapter(max_retries=retry)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    return session
+    return session({"Accept": "application/json"}, retry)

@@ -12,7 +12,6 @@ Offline (a dry run), nothing is sent: each request is only described, and answer
 from __future__ import annotations
 
 import collections
-import email.utils
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -21,11 +20,10 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from .. import __version__
 from ..errors import PushError
+from ..http import acceptable_url, retry_after, session
 
 __all__ = [
     "SCOPES_HINT",
@@ -48,7 +46,6 @@ API_VERSION = "2022-11-28"
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: GitHub's published content-creation limits: (window in seconds, requests allowed in it).
 CONTENT_LIMITS = ((60.0, 80), (3600.0, 500))
-LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 SCOPES_HINT = (
     "a classic token needs the public_repo scope (repo for a private repository); a fine-grained token "
     "works only on repositories you own or are a member of, with Contents and Pull requests read/write "
@@ -268,23 +265,15 @@ class GitHub:
 
 
 def _checked_url(api_url: str) -> str:
-    parts = urlsplit(api_url)
-    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK):
+    if acceptable_url(api_url):
         return api_url.rstrip("/")
     raise PushError(f"--api-url must be an https:// URL (plain http only on loopback); got {api_url!r}")
 
 
 def _session(token: str | None, retries: int, backoff: float) -> requests.Session:
-    session = requests.Session()
-    session.headers.update(
-        {
-            "Accept": "application/vnd.github+json",
-            "X-GitHub-Api-Version": API_VERSION,
-            "User-Agent": f"pfocr2gpml/{__version__}",
-        }
-    )
+    headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": API_VERSION}
     if token:
-        session.headers["Authorization"] = f"Bearer {token}"
+        headers["Authorization"] = f"Bearer {token}"
     retry = _Retry(
         total=retries,
         backoff_factor=backoff,
@@ -294,10 +283,7 @@ def _session(token: str | None, retries: int, backoff: float) -> requests.Sessio
         respect_retry_after_header=True,
         raise_on_status=False,
     )
-    adapter = HTTPAdapter(max_retries=retry)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    return session
+    return session(headers, retry)
 
 
 def _rate_limit_wait(reply: Reply, attempt: int, backoff: float) -> float | None:
@@ -305,21 +291,14 @@ def _rate_limit_wait(reply: Reply, attempt: int, backoff: float) -> float | None
     if reply.status not in (403, 429):
         return None
     headers = reply.headers
-    retry_after = headers.get("Retry-After")
-    if retry_after:
-        return _seconds(retry_after)
+    asked = retry_after(headers.get("Retry-After"))
+    if asked is not None:
+        return asked
     if headers.get("X-RateLimit-Remaining") == "0" and headers.get("X-RateLimit-Reset", "").isdigit():
         return max(0.0, float(headers["X-RateLimit-Reset"]) - time.time()) + 1.0
     if reply.status == 429 or "rate limit" in reply.message.lower():
         return 60.0 * backoff * 2.0**attempt  # GitHub: "wait for at least one minute", then longer
     return None
-
-
-def _seconds(retry_after: str) -> float:
-    if retry_after.strip().isdigit():
-        return float(retry_after)
-    parsed = email.utils.parsedate_tz(retry_after)
-    return max(0.0, email.utils.mktime_tz(parsed) - time.time()) if parsed else 60.0
 
 
 def _short(key: str, value: Any) -> str:
