@@ -324,13 +324,13 @@ def test_validate_paths_in_processes_matches_sequential(
     files = varied_files(tmp_path)
     assert len(files) >= validate_module.MIN_FILES_FOR_PROCESSES
     pools = []
-    context = validate_module._process_context
+    context = validate_module.process_context
 
     def counted() -> multiprocessing.context.BaseContext:
         pools.append(1)
         return context()
 
-    monkeypatch.setattr(validate_module, "_process_context", counted)
+    monkeypatch.setattr(validate_module, "process_context", counted)
     for rules in RULE_SETS:
         sequential = [(p, validate(p, rules)) for p in files]
         assert {f.rule for _, found in sequential for f in found} >= ({"file-read"} | RULE_SETS_FIRED[rules])
@@ -341,7 +341,7 @@ def test_validate_paths_in_processes_matches_sequential(
 
 def test_validate_paths_runs_few_files_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     files = varied_files(tmp_path)[: validate_module.MIN_FILES_FOR_PROCESSES - 1]
-    monkeypatch.setattr(validate_module, "_process_context", lambda: pytest.fail("no pool for few files"))
+    monkeypatch.setattr(validate_module, "process_context", lambda: pytest.fail("no pool for few files"))
     assert list(validate_paths(files, workers=4)) == [(p, validate(p)) for p in files]
     assert list(validate_paths([])) == []
 

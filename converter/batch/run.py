@@ -34,6 +34,7 @@ from ..pipeline import Conversion, ConvertOptions, conversion_of, draft_record, 
 from ..records import read_record
 from ..related import RelatedIndex, pathway_gene_set, rank_gene_set
 from ..render import render_pathway, render_svg
+from ..workers import usable_cpus
 from . import ledger
 from .ledger import Outcome
 
@@ -238,7 +239,7 @@ def run_batch(
     finished, and leaves no temporary file.
     """
     options = options or ConvertOptions()
-    workers = workers or os.cpu_count() or 1
+    workers = workers or usable_cpus()
     # Imported gene tables are named by their content: importing one (again) redoes what it may change;
     # so does another set of WikiPathways pathways to relate figures to.
     tables = ",".join(sorted(table.path.name for table in stored_tables().values()))

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 import re
-import sys
 import threading
 from collections.abc import Generator, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -27,6 +25,7 @@ from typing import Any, cast
 from lxml import etree
 
 from ..errors import SchemaError
+from ..workers import process_context, usable_cpus
 from .findings import RULES, Finding, Findings, Rule, has_errors
 from .markup import G, not_gpml_2013a
 from .reader import parse_gpml, read_gpml_bytes
@@ -125,7 +124,7 @@ def validate_paths(
     """
     _check_rules(rules)
     files = list(paths)
-    workers = min(workers or _usable_cpus(), len(files))
+    workers = min(workers or usable_cpus(), len(files))
     daemon = multiprocessing.current_process().daemon  # a pool's worker may not start processes of its own
     if workers < 2 or len(files) < MIN_FILES_FOR_PROCESSES or daemon:
         yield from ((path, validate(path, rules)) for path in files)
@@ -134,7 +133,7 @@ def validate_paths(
     _log.debug("validating %d files in %d processes, %d files a task", len(files), workers, chunksize)
     _start_worker(rules)  # compiled here, forked workers inherit the schema; spawned ones compile their own
     pool = ProcessPoolExecutor(
-        workers, mp_context=_process_context(), initializer=_start_worker, initargs=(rules,)
+        workers, mp_context=process_context(), initializer=_start_worker, initargs=(rules,)
     )
     try:
         yield from zip(
@@ -142,18 +141,6 @@ def validate_paths(
         )
     finally:  # also when the caller stops early: drop the chunks not yet started
         pool.shutdown(cancel_futures=True)
-
-
-def _usable_cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))  # the CPUs this process may run on (containers, taskset)
-    except AttributeError:  # not on macOS or Windows
-        return os.cpu_count() or 1
-
-
-def _process_context() -> multiprocessing.context.BaseContext:
-    """Fork on Linux: workers start at once, modules loaded; spawn elsewhere, where fork is unsafe."""
-    return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
 
 
 def _start_worker(rules: str) -> None:

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 import re
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -23,6 +21,7 @@ from pathlib import Path
 
 from ..errors import ConverterError, SchemaError
 from ..inputs import find_gpml
+from ..workers import process_context, usable_cpus
 from .genesets import GeneSet, organism_key, read_gene_set
 from .xrefs import entrez_id
 
@@ -163,20 +162,12 @@ def _read_one(path: Path) -> GeneSet | str:
 
 
 def _read_all(files: Sequence[Path], workers: int | None) -> Iterable[GeneSet | str]:
-    workers = min(workers or _usable_cpus(), len(files))
+    workers = min(workers or usable_cpus(), len(files))
     if workers < 2 or len(files) < MIN_FILES_FOR_PROCESSES or multiprocessing.current_process().daemon:
         return [_read_one(path) for path in files]
     _log.debug("reading %d GPML files in %d processes", len(files), workers)
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(workers, mp_context=process_context()) as pool:
         return list(pool.map(_read_one, files, chunksize=max(1, min(64, len(files) // (4 * workers)))))
-
-
-def _usable_cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))  # the CPUs this process may run on (containers, taskset)
-    except AttributeError:  # not on macOS or Windows
-        return os.cpu_count() or 1
 
 
 def read_gmt_bytes(path: Path) -> bytes:
