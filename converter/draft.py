@@ -26,6 +26,7 @@ __all__ = [
     "figure_url",
     "name_of",
     "parse_date",
+    "pmcid_to_cite",
     "read_unmapped_comment",
     "timestamp",
     "unmapped_comment",
@@ -138,6 +139,11 @@ def description_of(record: FigureRecord) -> str:
     return f"{caption} {text}"
 
 
+def pmcid_to_cite(record: FigureRecord) -> str:
+    """The PMCID of a paper to be cited by its PubMed id, found online (``--online``): one without a DOI."""
+    return record.pmcid if record.pmcid and not record.doi else ""
+
+
 def citation_of(record: FigureRecord, pmid: str = "") -> Citation | None:
     """The paper as a literature reference: by DOI, else by PubMed id (``pmid``: found online from its
     PMCID), which WikiPathways can format, else by PMCID, which it cannot (its pipeline formats PubMed, DOI
@@ -218,8 +224,8 @@ def build_pathway(
     options = options or DraftOptions()
     name = name_of(record)
     hrefs = [(f"PFOCR figure {record.figid}", links.pfocr_figure(record.figid))]
-    if figure_url(record):
-        hrefs.append(("Figure in PMC", figure_url(record)))
+    if pmc := figure_url(record):
+        hrefs.append(("Figure in PMC", pmc))
     if record.doi:
         hrefs.append((f"Paper: doi:{record.doi}", links.doi(record.doi)))
     groups = [
@@ -251,13 +257,12 @@ def build_pathway(
         )
         family_of_index = _family_groups(placed.families, kind, ids, families)
         for index, (term, box) in enumerate(zip(terms, placed.boxes, strict=True)):
+            comment = _node_comment(term, mapping.organism)
             if kind == "disease":
-                comment = _node_comment(term, mapping.organism)
                 labels.append(
                     Label(ids("disease", _key(term)), term.label, box, href=term.href, comment=comment)
                 )
                 continue
-            comment = _node_comment(term, mapping.organism)
             group = family_of_index.get(index, "")
             nodes.append(
                 DataNode(ids(kind, _key(term)), term.label, NODE_TYPES[kind], term.xref, box, comment, group)

@@ -32,7 +32,7 @@ from pathlib import Path
 from .datadir import data_folder
 from .errors import MappingError
 from .files import write_atomic
-from .wikipathways import organism_named
+from .wikipathways import TAXIDS, organism_named
 
 __all__ = [
     "TAXA",
@@ -72,23 +72,24 @@ class Taxon:
 
 
 _YEAST = Taxon("Saccharomyces cerevisiae", "upper", "SGD", "SGD", r"S\d+")
-#: NCBI taxonomy id -> organism. Strains (yeast 559292, E. coli K-12 MG1655 …) are the species WikiPathways
-#: names. Human, mouse and rat are embedded (:data:`converter.genes.ORGANISMS`); mouse and rat gene_info
-#: files are imported as supplements, for the Entrez Gene ids of MGI, RGD and Ensembl ids.
-TAXA: dict[str, Taxon] = {
-    "7227": Taxon(organism_named("Drosophila melanogaster"), "mixed", "FlyBase", "FLYBASE", r"FBgn\d{7}"),
-    "7955": Taxon(organism_named("Danio rerio"), "lower", "ZFIN", "ZFIN", r"ZDB-GENE-\d+-\d+"),
-    "4932": _YEAST,
-    "559292": _YEAST,
-    "6239": Taxon(organism_named("Caenorhabditis elegans"), "lower", "WormBase", "WormBase", r"WBGene\d{8}"),
-    "3702": Taxon(organism_named("Arabidopsis thaliana"), "upper", "TAIR", "TAIR", r"AT[1-5]G\d{5}"),
-    "511145": Taxon(organism_named("Escherichia coli"), "mixed"),
-    "224308": Taxon(organism_named("Bacillus subtilis"), "mixed"),
-    "83332": Taxon(organism_named("Mycobacterium tuberculosis"), "mixed"),
-    "10090": Taxon(organism_named("Mus musculus"), "mixed", "MGI", "MGI", r"MGI:\d+", True),
-    "10116": Taxon(organism_named("Rattus norvegicus"), "mixed", "RGD", "RGD", r"\d+", True),
-}
-_EMBEDDED = {"9606": "Homo sapiens"}  # its embedded table has Entrez Gene ids: nothing to supplement
+_IMPORTED = (
+    Taxon(organism_named("Drosophila melanogaster"), "mixed", "FlyBase", "FLYBASE", r"FBgn\d{7}"),
+    Taxon(organism_named("Danio rerio"), "lower", "ZFIN", "ZFIN", r"ZDB-GENE-\d+-\d+"),
+    _YEAST,
+    Taxon(organism_named("Caenorhabditis elegans"), "lower", "WormBase", "WormBase", r"WBGene\d{8}"),
+    Taxon(organism_named("Arabidopsis thaliana"), "upper", "TAIR", "TAIR", r"AT[1-5]G\d{5}"),
+    Taxon(organism_named("Escherichia coli"), "mixed"),
+    Taxon(organism_named("Bacillus subtilis"), "mixed"),
+    Taxon(organism_named("Mycobacterium tuberculosis"), "mixed"),
+    Taxon(organism_named("Mus musculus"), "mixed", "MGI", "MGI", r"MGI:\d+", True),
+    Taxon(organism_named("Rattus norvegicus"), "mixed", "RGD", "RGD", r"\d+", True),
+)
+#: NCBI taxonomy id (:data:`converter.wikipathways.TAXIDS`) -> organism. Strains (yeast 559292, E. coli K-12
+#: MG1655 …) are the species WikiPathways names; yeast's gene_info may also carry the species' own 4932.
+#: Human, mouse and rat are embedded (:data:`converter.genes.ORGANISMS`); mouse and rat gene_info files are
+#: imported as supplements, for the Entrez Gene ids of MGI, RGD and Ensembl ids.
+TAXA: dict[str, Taxon] = {str(TAXIDS[taxon.organism]): taxon for taxon in _IMPORTED} | {"4932": _YEAST}
+_EMBEDDED = {str(TAXIDS["Homo sapiens"]): "Homo sapiens"}  # its table has Entrez Gene ids: nothing to add
 _NEEDED = ("tax_id", "GeneID", "Symbol", "Synonyms", "dbXrefs", "Modification_date")
 _ALIAS_COLUMNS = ("Synonyms", "LocusTag", "Symbol_from_nomenclature_authority")
 _NOT_A_GENE = {"-", "NEWENTRY"}  # NCBI's placeholder record for GeneRIFs about genes not in Gene

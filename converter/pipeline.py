@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import links
-from .draft import DraftOptions, build_pathway
+from .draft import DraftOptions, build_pathway, pmcid_to_cite
 from .errors import RecordError, SchemaError
 from .files import write_atomic
 from .gpml import ERROR, Finding, to_gpml
@@ -102,7 +102,7 @@ def draft_record(record: FigureRecord, options: ConvertOptions) -> Draft:
     """
     online = options.online
     mapping = map_record(record, options.organism, online)
-    pmid = online.pmid(record.pmcid) if online is not None and record.pmcid and not record.doi else ""
+    pmid = online.pmid(pmcid_to_cite(record)) if online is not None else ""
     pathway = build_pathway(record, mapping, options.draft, pmid)
     findings = check_pathway(pathway, record.figid)
     errors = [f for f in findings if f.severity == ERROR]

@@ -22,7 +22,6 @@ import pytest
 from converter import defaults
 from converter.gene_info import TAXA
 from converter.online import (
-    TAXIDS,
     GeneAnswer,
     IdConverter,
     MyGene,
@@ -34,7 +33,7 @@ from converter.online import (
 )
 from converter.online.cache import Cache
 from converter.online.http import retry_after
-from converter.wikipathways import ORGANISMS
+from converter.wikipathways import ORGANISMS, TAXIDS
 
 FLY = 7227
 MYGENE = defaults.MYGENE_NAME

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from .idconv import IdConverter
     from .lookup import OnlineLookup, service_urls
     from .mygene import MyGene
-    from .taxa import TAXIDS, taxid_of
 
 #: Public name -> its module. Imported on first use: the answers need no HTTP library, and a conversion
 #: without --online should not pay for loading one.
@@ -35,11 +34,9 @@ _WHERE = {
     "GeneAnswer": "answers", "OnlineAnswers": "answers", "PmidAnswer": "answers",
     "Cache": "cache", "LookupFailed": "http", "OnlineError": "http", "Settings": "http",
     "IdConverter": "idconv", "MyGene": "mygene", "OnlineLookup": "lookup", "service_urls": "lookup",
-    "TAXIDS": "taxa", "taxid_of": "taxa",
 }  # fmt: skip
 
 __all__ = [
-    "TAXIDS",
     "Cache",
     "GeneAnswer",
     "IdConverter",
@@ -51,7 +48,6 @@ __all__ = [
     "PmidAnswer",
     "Settings",
     "service_urls",
-    "taxid_of",
 ]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..draft import pmcid_to_cite
 from ..errors import ConverterError
 from ..mapping import map_record
 from ..records import FigureRecord
@@ -35,8 +36,8 @@ def gather(records: Iterable[FigureRecord | None], organism: str, lookup: Online
         except ConverterError:  # a damaged table: the conversion reports it
             continue
         words.setdefault(mapping.organism, {}).update(dict.fromkeys(mapping.ask_online))
-        if record.pmcid and not record.doi and normal_pmcid(record.pmcid):
-            pmcids[normal_pmcid(record.pmcid)] = None
+        if pmcid := normal_pmcid(pmcid_to_cite(record)):
+            pmcids[pmcid] = None
     genes: dict[tuple[str, str], GeneAnswer] = {}
     for name, asked in words.items():
         if asked:

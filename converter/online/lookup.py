@@ -18,12 +18,12 @@ from ..defaults import (
     MYGENE_URL_ENV,
     ONLINE_CACHE_NAME,
 )
+from ..wikipathways import taxid_of
 from .answers import FAILED, GeneAnswer, PmidAnswer, normal_pmcid
 from .cache import Cache
 from .http import OnlineError, Settings, checked_url
 from .idconv import IdConverter
 from .mygene import MyGene
-from .taxa import taxid_of
 
 __all__ = ["OnlineLookup", "service_urls"]
 
