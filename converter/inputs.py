@@ -1,7 +1,8 @@
 """Finding inputs: the records a conversion reads and the GPML files validate and push read.
 
 One set of rules for every command: a folder is read at its own level (records) or searched through
-(GPML files, hidden folders skipped); files are taken as given; each path once, in the order given.
+(GPML files, hidden folders skipped); files are taken as given, in the order given (GPML files each once;
+a record given twice is read twice, and its conversions decide by figid).
 
 Example: ``list(find_records(["samples"]))`` lists the three sample records.
 """

@@ -140,11 +140,12 @@ def _place_section(section: Section, cell: float, top: float, width: float) -> t
     # Rows where one family's frame would meet another's get more room: a frame reaches GROUP_PAD beyond
     # its members, above, below and to the sides.
     row_families: dict[int, set[str]] = {}
-    for index, (row, _col, family) in enumerate(slots):
-        row_families.setdefault(row, set()).add(family if family else f"#{index}")
+    for row, _col, family in slots:
+        if family:
+            row_families.setdefault(row, set()).add(family)
     ys, y = [], top + HEADING_HEIGHT + GAP_Y
     for row in range(max((r for r, _, _ in slots), default=-1) + 1):
-        framed, above = _framed(row_families.get(row, set())), _framed(row_families.get(row - 1, set()))
+        framed, above = row_families.get(row, set()), row_families.get(row - 1, set())
         if row and framed and above and framed != above:
             y += FRAME_GAP
         ys.append(y + NODE_HEIGHT / 2)
@@ -152,10 +153,6 @@ def _place_section(section: Section, cell: float, top: float, width: float) -> t
     xs = [MARGIN + col * (cell + GAP_X) + cell / 2 for col in range(columns)]
     boxes = tuple(Box(xs[col], ys[row], cell, NODE_HEIGHT) for row, col, _ in slots)
     return SectionLayout(heading, boxes, tuple(families)), y
-
-
-def _framed(names: set[str]) -> set[str]:
-    return {name for name in names if not name.startswith("#")}
 
 
 def _grid(

@@ -1,8 +1,9 @@
 """One record in, one validated draft out: the steps ``convert`` and ``batch`` share.
 
-``convert_record`` reads a record and its tables, maps and builds the pathway, writes it as GPML, checks it
-against the XSD and WikiPathways' rules, and writes ``OUTDIR/<figid>.gpml`` only when no error-level rule
-fails. ``convert`` does the same for a record already read (batch reads first, to skip unchanged ones).
+``convert_record`` reads a record and its tables, maps and builds the pathway, checks it with WikiPathways'
+rules (on the model: :func:`draft_record` says what holds by construction instead), serialises it as GPML,
+and writes ``OUTDIR/<figid>.gpml`` only when no error-level rule fails. ``convert`` does the same for a
+record already read (batch reads first, to skip unchanged ones).
 """
 
 from __future__ import annotations

@@ -85,3 +85,30 @@ def test_node_defects_are_found_as_in_the_file() -> None:
     found = check_pathway(pathway, "x")
     assert {"inside-board", "overlap", "xref-id-pattern", "xref-database"} <= {f.rule for f in found}
     assert _same(found) == _same(validate(to_gpml(pathway), "all", name="x"))
+
+
+def test_repeated_ids_and_dangling_groups_are_found_by_the_same_rules() -> None:
+    """The converter never makes them; should it, the model says so by the file's rules (without the
+    file's line numbers and element names)."""
+    record = read_record(SAMPLES / "PMC10796104__AD-15-1-186-g1.md")
+    pathway = build_pathway(record, map_record(record), OPTIONS)
+    first, second, *rest = pathway.nodes
+    twin = second._replace(graph_id=first.graph_id, group="no_such_group")
+    pathway = replace(pathway, nodes=(first, twin, *rest))
+    found = check_pathway(pathway, "x")
+    from_file = validate(to_gpml(pathway), "all", name="x")
+    assert {f.rule for f in found} >= {"unique-graphid", "groupref"}
+    assert sorted(f.rule for f in found) == sorted(f.rule for f in from_file if f.rule != "schema")
+
+
+def test_forbidden_characters_are_read_as_the_file_reads_them() -> None:
+    record = read_record(SAMPLES / "PMC10796104__AD-15-1-186-g1.md")
+    pathway = build_pathway(record, map_record(record), OPTIONS)
+    first, *rest = pathway.nodes
+    odd = first._replace(label="JAK\x072", xref=Xref("Entrez\x01 Gene", "37\x0255"))
+    pathway = replace(pathway, nodes=(odd, *rest))
+    data = to_gpml(pathway)
+    xref = parse_gpml(data).getroot().find(".//{*}DataNode/{*}Xref")
+    assert (xref.get("Database"), xref.get("ID")) == ("Entrez Gene", "3755")  # the writer drops them
+    # so the model must too: read as "Entrez\x01 Gene", it would be an unknown database
+    assert _same(check_pathway(pathway, "x")) == _same(validate(data, "all", name="x"))

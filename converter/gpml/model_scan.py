@@ -3,7 +3,9 @@
 :func:`check_pathway` gives the findings :func:`~converter.gpml.check.validate` would give for the GPML that
 :func:`~converter.gpml.writer.to_gpml` writes for the pathway, without writing or parsing it: the same rules
 (:mod:`.rules`) read a :class:`~converter.gpml.rules.Scan` made from the model, with every value as a parse
-of the written file would give it back. Findings name no line (there is no file yet). What only the file
+of the written file would give it back. Findings name no line (there is no file yet), and a repeated id or
+a dangling GroupRef, which the converter never makes, is reported by the same rule but without naming the
+elements the file would name. What only the file
 shows (its declaration, its start tag, the XSD) holds by the writer's construction; the tests check both on
 every draft of the shared corpus.
 
@@ -19,7 +21,7 @@ from ..model import Box, Pathway
 from ..wikipathways import DESCRIPTION_SOURCE
 from .findings import Finding, Findings, Mark
 from .markup import as_parsed, format_authors
-from .rules import Scan, check_scan
+from .rules import Scan, check_scan, keep_xref
 from .writer import number
 
 __all__ = ["check_pathway", "scan_pathway"]
@@ -52,21 +54,13 @@ def scan_pathway(pathway: Pathway) -> Scan:
     values = "".join(_values(pathway))
     clean = _clean if as_parsed(values) == values else as_parsed
     annotated = 0
-    add_id, add_ref, add_xref, add_box = (
-        scan.graph_ids.append,
-        scan.group_refs.add,
-        scan.xrefs.append,
-        scan.boxes.append,
-    )
+    add_id, add_ref, add_box = scan.graph_ids.append, scan.group_refs.add, scan.boxes.append
     for node in pathway.nodes:
         mark = Mark("DataNode", clean(node.label), node.graph_id)
         add_id(node.graph_id)
         add_ref(node.group or None)
-        xref = node.xref
-        if xref is not None and (xref.database.strip() or xref.id.strip()):
-            database, identifier = clean(xref.database), clean(xref.id)
-            add_xref((database, identifier, mark))
-            annotated += bool(database.strip() and identifier.strip())
+        if (xref := node.xref) is not None:
+            annotated += keep_xref(clean(xref.database), clean(xref.id), mark, scan)
         add_box((*_extent(node.box), mark))
     scan.nodes, scan.annotated = len(pathway.nodes), annotated
     scan.graph_ids += [label.graph_id for label in pathway.labels]

@@ -68,12 +68,11 @@ class Scan:
     Xrefs, boxes. Read from a parsed file by :func:`_scan`, or from the model (:mod:`.model_scan`).
 
     Ids and refs are collected with ``None`` where an element has none: appending is cheaper than testing,
-    and the checks drop the ``None``. ``pathway`` is where pathway-wide findings are (the root element);
-    ``root`` is the parsed tree, when there is one, to name the elements behind repeated ids.
+    and the checks drop the ``None``. ``pathway`` is where pathway-wide findings are: the root element of a
+    parsed file (which also names the elements behind repeated ids), or the model's mark.
     """
 
     pathway: Where
-    root: etree._Element | None = None
     title: str | None = None
     organism: str | None = None
     author: str | None = None
@@ -102,7 +101,7 @@ def _scan(root: etree._Element) -> Scan:
     sit in any element: lxml finds them in one walk in C. Xrefs are kept in the order the identifier rules
     report them: the DataNodes', then the lines', then the States'.
     """
-    scan = Scan(root, root, root.get("Name"), root.get("Organism"), root.get("Author"), root.get("Version"))
+    scan = Scan(root, root.get("Name"), root.get("Organism"), root.get("Author"), root.get("Version"))
     scan.biopax_refs = [(ref.text or "", ref) for ref in root.iter(_BIOPAX_REF)]
     add_id, add_group_ref = scan.graph_ids.append, scan.group_refs.add
     nodes, lines, states = [], [], []
@@ -148,12 +147,7 @@ def _scan_nodes(nodes: list[etree._Element], scan: Scan) -> None:
 
     The rules' hot loop, so written out flat.
     """
-    add_id, add_group_ref, add_xref, add_box = (
-        scan.graph_ids.append,
-        scan.group_refs.add,
-        scan.xrefs.append,
-        scan.boxes.append,
-    )
+    add_id, add_group_ref, add_box = scan.graph_ids.append, scan.group_refs.add, scan.boxes.append
     annotated = 0
     graphics: etree._Element | None
     xref: etree._Element | None
@@ -167,11 +161,7 @@ def _scan_nodes(nodes: list[etree._Element], scan: Scan) -> None:
         if graphics is None or xref is None or graphics.tag != _GRAPHICS or xref.tag != _XREF:
             graphics, xref = _last_parts(node)
         if xref is not None:
-            database, identifier = xref.get(b"Database", ""), xref.get(b"ID", "")
-            filled_database, filled_id = database.strip(), identifier.strip()
-            if filled_database or filled_id:
-                add_xref((database, identifier, xref))
-                annotated += bool(filled_database and filled_id)
+            annotated += keep_xref(xref.get(b"Database", ""), xref.get(b"ID", ""), xref, scan)
         if graphics is None:
             continue
         get = graphics.get
@@ -221,13 +211,17 @@ def _last_parts(el: etree._Element) -> tuple[etree._Element | None, etree._Eleme
     return graphics, xref
 
 
-def _add_xref(xref: etree._Element, scan: Scan) -> bool:
-    """Keep a filled-in Xref for the identifier rules; True when it has both a database and an ID."""
-    database, identifier = xref.get(b"Database", ""), xref.get(b"ID", "")
+def keep_xref(database: str, identifier: str, where: Where, scan: Scan) -> bool:
+    """Keep a filled-in Xref for the identifier rules; True when it has both a database and an ID (the
+    node counts as annotated)."""
     filled_database, filled_id = database.strip(), identifier.strip()
     if filled_database or filled_id:
-        scan.xrefs.append((database, identifier, xref))
+        scan.xrefs.append((database, identifier, where))
     return bool(filled_database and filled_id)
+
+
+def _add_xref(xref: etree._Element, scan: Scan) -> None:
+    keep_xref(xref.get(b"Database", ""), xref.get(b"ID", ""), xref, scan)
 
 
 def _check_metadata(scan: Scan, findings: Findings) -> None:
@@ -287,8 +281,8 @@ def _check_pipeline_metadata(scan: Scan, findings: Findings) -> None:
             root,
         )
     author = (scan.author or "").strip()
-    if author and not parse_authors(author):
-        found = "names no one" if parse_authors(author) == () else f"is not written as [{author}]"
+    if author and not (names := parse_authors(author)):
+        found = "names no one" if names == () else f"is not written as [{author}]"
         findings.add(
             "author-list",
             f"Author {author!r} {found}: WikiPathways' authors job reads the user names between [ and ], "
@@ -350,7 +344,7 @@ def _check_refs(scan: Scan, findings: Findings) -> None:
         duplicates.update(f"GroupId {key!r}" for key in repeated_group)
         dangling = {f"GraphRef {ref!r}" for ref in dangling_graph}
         dangling.update(f"GroupRef {ref!r}" for ref in dangling_group)
-        if scan.root is None:  # the model, where the writer would name no line: say what is wrong
+        if isinstance(scan.pathway, Mark):  # the model, with no lines to name: say what is wrong
             for what in sorted(duplicates):
                 findings.add("unique-graphid", f"{what} is used more than once", scan.pathway)
             for what in sorted(dangling):
@@ -359,7 +353,7 @@ def _check_refs(scan: Scan, findings: Findings) -> None:
                 )
                 findings.add(rule, f"{what} names no {target} in this pathway", scan.pathway)
             return
-        _report_refs(scan.root, duplicates, dangling, findings)
+        _report_refs(scan.pathway, duplicates, dangling, findings)
 
 
 def _repeated(ids: list[str | None], distinct: set[str | None]) -> list[str | None]:

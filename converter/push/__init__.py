@@ -3,7 +3,7 @@
 :mod:`.sync` makes the fork, branch, commit and pull request (idempotently, recorded in the ledger),
 :mod:`.text` writes the pull request's text, :mod:`.authors` checks the drafts' authors against the
 target's author list, and :mod:`.github` is the REST client (retries, pacing, rate
-limits, a token that never leaks). This package is the only one that talks HTTP.
+limits, a token that never leaks) on the HTTP base it shares with the online lookups (:mod:`converter.http`).
 """
 
 from .sync import PushOptions, PushResult, push_drafts, token_from_env

@@ -1,4 +1,5 @@
-"""SVG preview of any GPML 2013a pathway, drawn from the file itself in pure Python: the SVG writer.
+"""SVG preview of any GPML 2013a pathway, drawn in pure Python from a parsed file or from the converter's
+model (the same scene either way, :mod:`.scene`): the SVG writer.
 
 Example: ``render_file(Path("WP1.gpml"), Path("WP1.svg"))`` draws the statin pathway at the file's own
 coordinates: gene products as black boxes, metabolites in blue, interactions with their arrowheads,
