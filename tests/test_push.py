@@ -23,7 +23,6 @@ from converter.defaults import LEDGER_NAME
 from converter.draft import DraftOptions
 from converter.errors import PushError
 from converter.gpml import parse_gpml
-from converter.inputs import find_gpml
 from converter.pipeline import ConvertOptions, convert_record
 from converter.push import PushOptions, PushResult, push_drafts, token_from_env
 from converter.push.sync import branch_name
@@ -417,14 +416,6 @@ def test_an_unreachable_api_stops_the_run(draft: Path) -> None:
 def test_bad_options_are_refused(draft: Path, changes: dict[str, str], problem: str) -> None:
     with pytest.raises(PushError, match=problem):
         push([draft], replace(PushOptions(), **changes))  # type: ignore[arg-type]
-
-
-def test_find_drafts_searches_folders_but_not_hidden_ones(tmp_path: Path) -> None:
-    for name in ("b.gpml", "a.gpml", "sub/c.gpml", ".git/d.gpml", "sub/.cache/e.gpml", "notes.txt"):
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text("x")
-    found = find_gpml([tmp_path, tmp_path / "a.gpml"])
-    assert found == [tmp_path / "a.gpml", tmp_path / "b.gpml", tmp_path / "sub" / "c.gpml"]
 
 
 def test_token_from_env_prefers_github_token() -> None:

@@ -329,15 +329,6 @@ def test_text_from_the_file_is_escaped_wherever_it_lands(tmp_path: Path) -> None
     assert b'<g class="label"/>' in data, "a label with nothing to draw is an empty group, as lxml writes it"
 
 
-def test_escaping_keeps_markup_out_and_forbidden_characters_out() -> None:
-    from converter.gpml.markup import escape_attr as _esc
-    from converter.gpml.markup import escape_text as _esc_text
-
-    assert _esc('<a href="x">&\t\n\r') == "&lt;a href=&quot;x&quot;&gt;&amp;&#9;&#10;&#13;"
-    assert _esc_text('<a href="x">&\t\n\r') == '&lt;a href="x"&gt;&amp;\t\n&#13;'
-    assert _esc("a\x00b\x1fc\ud800d\ufffe") == "abcd", "XML forbids these: dropped, as the GPML writer does"
-
-
 def test_the_model_draws_what_its_gpml_draws(pfocr_dir: Path) -> None:
     """A draft's preview from the model (batch) is byte for byte its preview from the written file."""
     from converter.draft import DraftOptions, build_pathway
