@@ -400,3 +400,21 @@ def test_the_progress_rate_is_a_whole_number(monkeypatch: pytest.MonkeyPatch) ->
     shown = screen.getvalue()
     assert "records/s" in shown and "None" not in shown
     assert not re.search(r"\d\.\d{3,} ", shown)  # no 395171.2628780491-style rates
+
+
+@pytest.mark.parametrize(
+    ("option", "problem"),
+    [
+        (["--repo", "no-slash"], "--repo must look like OWNER/NAME"),
+        (["--path-template", "../{figid}.gpml"], "--path-template must give a relative path"),
+        (["--api-url", "http://github.example.org"], "--api-url must be an https:// URL"),
+    ],
+)
+def test_push_refuses_bad_options_before_asking_anything(
+    tmp_path: Path, option: list[str], problem: str
+) -> None:
+    for copy in ("a", "b"):  # more drafts than push pushes without asking
+        _run("convert", str(SAMPLES), "-o", str(tmp_path / copy))
+    assert len(list(tmp_path.rglob("*.gpml"))) > 3
+    result = runner.invoke(app, ["push", str(tmp_path), *option], env={"GITHUB_TOKEN": "ghp_x"}, input="")
+    assert result.exit_code == 2 and problem in result.stderr and "Push " not in result.stdout

@@ -464,6 +464,17 @@ def test_an_author_not_in_the_author_list_is_refused_before_any_pull_request(
     assert len(fake.calls("GET", "/contents/scripts/author_list.csv$")) == 1  # not asked when allowed
 
 
+def test_an_author_list_that_cannot_be_read_fails_every_draft_once_asked(
+    tmp_path: Path, fake: FakeGitHub
+) -> None:
+    fake.fail("GET", ".*/contents/scripts/author_list.csv", 403, times=5)
+    drafts = [convert_record(SAMPLES / f"{name}.md", tmp_path).output
+              for name in (FIGID, "PMC1180554__JCI0525642.f1")]  # fmt: skip
+    results = push(drafts, options(fake))
+    assert [r.action for r in results] == ["failed", "failed"] and "403" in results[1].message
+    assert len(fake.calls("GET", "/contents/scripts/author_list.csv$")) == 1 and writes(fake) == []
+
+
 def test_listed_authors_pass_with_one_request_for_the_list(tmp_path: Path, fake: FakeGitHub) -> None:
     fake.add_repo(TARGET, {"scripts/author_list.csv": AUTHORS_CSV})
     listed = ConvertOptions(draft=DraftOptions(authors=("Egonw", "Khanspers")))

@@ -258,7 +258,8 @@ def push(
     """
     from ..errors import PushError
     from ..inputs import find_gpml
-    from ..push import PushOptions, push_drafts, token_from_env
+    from ..push import PushOptions, check_options, push_drafts, token_from_env
+    from ..push.sync import NO_TOKEN
 
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -276,6 +277,14 @@ def push(
         max_prs=max_prs,
         allow_new_author=allow_new_author,
     )
+    try:
+        check_options(options)
+    except PushError as exc:
+        raise usage(str(exc)) from None
+    token = token_from_env()
+    if not dry_run and not token:  # said before any question is asked
+        error(NO_TOKEN)
+        raise typer.Exit(1)
     if dry_run:
         typer.echo("dry run: nothing is sent; assumes your fork exists and nothing was pushed yet", err=True)
     elif len(drafts) > FEW_DRAFTS and not yes:
@@ -284,11 +293,7 @@ def push(
             "WikiPathways asks contributors to consult its editors first",
             abort=True,
         )
-    try:  # bad options or no token: refused before any request
-        results = push_drafts(drafts, options, token_from_env(), say if dry_run else None)
-    except PushError as exc:
-        error(str(exc))
-        raise typer.Exit(1) from None
+    results = push_drafts(drafts, options, token, say if dry_run else None)
     actions: dict[str, int] = {}
     stopped = ""
     try:

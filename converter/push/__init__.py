@@ -6,6 +6,6 @@ target's author list, and :mod:`.github` is the REST client (retries, pacing, ra
 limits, a token that never leaks) on the HTTP base it shares with the online lookups (:mod:`converter.http`).
 """
 
-from .sync import PushOptions, PushResult, push_drafts, token_from_env
+from .sync import PushOptions, PushResult, check_options, push_drafts, token_from_env
 
-__all__ = ["PushOptions", "PushResult", "push_drafts", "token_from_env"]
+__all__ = ["PushOptions", "PushResult", "check_options", "push_drafts", "token_from_env"]

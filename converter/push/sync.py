@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
@@ -30,6 +31,7 @@ from ..batch import ledger
 from ..defaults import DEFAULT_API, DEFAULT_BASE, DEFAULT_MAX_PRS, DEFAULT_PATH_TEMPLATE, DEFAULT_REPO
 from ..errors import PushError
 from ..gpml import ERROR, has_errors, parse_gpml, validate
+from ..http import acceptable_url
 from ..inputs import find_gpml
 from .authors import check_authors
 from .github import SCOPES_HINT, AuthError, GitHub, GitHubError, UnavailableError, offline_answers
@@ -39,6 +41,7 @@ __all__ = [
     "PushOptions",
     "PushResult",
     "branch_name",
+    "check_options",
     "push_drafts",
     "token_from_env",
 ]
@@ -128,7 +131,7 @@ def push_drafts(
     rejected (401) or GitHub stays unreachable or rate-limited: results already yielded stand, and the
     ledger lets the next run resume. Other refusals (403, 404, 422) fail that draft only.
     """
-    _check_options(options)
+    check_options(options)
     if not options.dry_run and not token:
         raise PushError(NO_TOKEN)
     drafts = find_gpml(paths)
@@ -146,14 +149,7 @@ def push_drafts(
 
 
 def _run(drafts: list[Path], client: GitHub, options: PushOptions) -> Iterator[PushResult]:
-    def setup() -> _Target | GitHubError:
-        # The authors of all drafts are checked before the first one is sent: no pull request is opened
-        # when any names an author WikiPathways' checks would fail on.
-        if not options.allow_new_author:
-            check_authors(drafts, client, options.repo, options.base, dry_run=options.dry_run)
-        return _setup_or_error(client, options)
-
-    target = functools.cache(setup)  # asked once, when the first draft needs it
+    target = functools.cache(partial(_setup_or_error, client, options, drafts))  # once, when first needed
     opened = 0
     try:
         for path in drafts:
@@ -168,9 +164,15 @@ def _run(drafts: list[Path], client: GitHub, options: PushOptions) -> Iterator[P
         client.close()
 
 
-def _setup_or_error(client: GitHub, options: PushOptions) -> _Target | GitHubError:
-    """The target, or the refusal every draft will report (401 and an unreachable GitHub stop the run)."""
+def _setup_or_error(client: GitHub, options: PushOptions, drafts: list[Path]) -> _Target | GitHubError:
+    """The target, or the refusal every draft will report (401 and an unreachable GitHub stop the run).
+
+    The authors of all drafts are checked first: no pull request is opened when any names an author
+    WikiPathways' checks would fail on (a PushError that stops the run).
+    """
     try:
+        if not options.allow_new_author:
+            check_authors(drafts, client, options.repo, options.base, dry_run=options.dry_run)
         return _setup(client, options)
     except (AuthError, UnavailableError):
         raise
@@ -219,7 +221,13 @@ def _draft(path: Path, data: bytes, digest: str, options: PushOptions) -> _Submi
     return _Submission(path, figid, data, digest, branch_name(figid), repo_path, title, body)
 
 
-def _check_options(options: PushOptions) -> None:
+def check_options(options: PushOptions) -> None:
+    """PushError for options no push can use: a repository not OWNER/NAME, a path template that is not a
+    relative ``.gpml`` path of ``{figid}``, an API URL that is not https (plain http only on loopback)."""
+    if not acceptable_url(options.api_url):
+        raise PushError(
+            f"--api-url must be an https:// URL (plain http only on loopback); got {options.api_url!r}"
+        )
     if not _REPO.fullmatch(options.repo):
         raise PushError(f"--repo must look like OWNER/NAME; got {options.repo!r}")
     try:
