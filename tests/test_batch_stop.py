@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import resource
@@ -24,10 +25,11 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from converter.batch import LEDGER_NAME
+from converter.batch import LEDGER_NAME, run_batch
 from converter.batch.ledger import LOCK_NAME
 from converter.files import TEMPORARY_MARK
 
+from .conftest import SAMPLES
 from .synthetic import make_corpus
 
 pytestmark = pytest.mark.usefixtures("pfocr_dir")  # skipped, with the reason, without the shared corpus
@@ -252,3 +254,17 @@ def test_file_size_limit_fails_cleanly(tmp_path: Path) -> None:
     assert len(lines) == 1 and lines[0].startswith(f"error: {out / BIG_FIGID}.gpml: cannot write: "), lines
     assert "file size limit" in lines[0] or "disk is full" in lines[0]
     assert out.is_dir() and not list(out.iterdir()), "a draft or temporary file was left"
+
+
+def test_stopping_a_run_leaves_the_callers_own_processes_alone(tmp_path: Path) -> None:
+    mine = multiprocessing.get_context("fork").Process(target=time.sleep, args=(60,))
+    mine.start()
+    try:
+        outcomes = run_batch(sorted(SAMPLES.glob("PMC*.md")), tmp_path / "out", workers=2)
+        assert next(outcomes).status == "converted"
+        outcomes.close()  # stops the run's workers
+        assert mine.is_alive()
+        assert multiprocessing.active_children() == [mine]
+    finally:
+        mine.kill()
+        mine.join()

@@ -369,6 +369,7 @@ def _pooled(chunks: Iterator[list[str]], init: _Init, workers: int) -> Iterator[
     order. A worker that dies fails its chunk's records and is replaced; stopping early stops the workers."""
     sent: dict[int, tuple[list[str], Future[list[_Done]]]] = {}
     ready: dict[int, list[_Done]] = {}
+    others = set(multiprocessing.active_children())  # a caller's own processes, which _stop leaves alone
     pool, next_out, window = _pool(init, workers), 0, workers * IN_FLIGHT
     try:
         for seq, chunk in enumerate(itertools.chain(chunks, [None])):
@@ -380,7 +381,7 @@ def _pooled(chunks: Iterator[list[str]], init: _Init, workers: int) -> Iterator[
                     yield ready.pop(next_out)
                     next_out += 1
     finally:
-        _stop(pool, sent, ready)
+        _stop(pool, sent, ready, others)
 
 
 def _pool(init: _Init, workers: int) -> ProcessPoolExecutor:
@@ -423,14 +424,16 @@ def _stop(
     pool: ProcessPoolExecutor,
     sent: dict[int, tuple[list[str], Future[list[_Done]]]],
     ready: dict[int, list[_Done]],
+    others: set[multiprocessing.process.BaseProcess],
 ) -> None:
-    """Stop the workers (a few seconds at most: a chunk's time) and drop what they staged that will not be
-    put in place; what they stage after this is removed with the run's other leftovers."""
+    """Stop the workers (a few seconds at most: a chunk's time; ``others`` are not ours) and drop what they
+    staged that will not be put in place; what they stage after this is removed with the run's other
+    leftovers."""
     for _, future in sent.values():
         future.cancel()
     pool.shutdown(wait=False, cancel_futures=True)
     deadline = time.monotonic() + 5
-    for child in multiprocessing.active_children():
+    for child in set(multiprocessing.active_children()) - others:
         child.join(max(0.0, deadline - time.monotonic()))
         if child.is_alive():
             child.kill()
