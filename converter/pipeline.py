@@ -29,6 +29,7 @@ __all__ = [
     "Conversion",
     "ConvertOptions",
     "Draft",
+    "conversion_of",
     "convert",
     "convert_record",
     "draft_record",
