@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -172,19 +173,22 @@ def test_output_path_refuses_names_that_leave_outdir(tmp_path: Path, figid: str)
     assert output_path(tmp_path, "PMC1__ok-1.2") == tmp_path / "PMC1__ok-1.2.gpml"
 
 
-def test_html_report_read_twice_from_the_ledger(pfocr_dir: Path, tmp_path: Path) -> None:
-    """index.html, streamed from the ledger in two passes, is the page the figures in memory make."""
-    from converter.batch.page import render_html, write_html_report
-    from converter.batch.reports import LedgerFigures, report_figures, report_header
+def test_the_page_written_during_the_run_is_the_page_of_report_json(pfocr_dir: Path, tmp_path: Path) -> None:
+    """index.html, written row by row as the outcomes come, is the page that report.json's figures make,
+    and every report lists the inputs in the order given."""
+    from converter.batch.page import render_html
 
     records = make_corpus(pfocr_dir, tmp_path / "src", 30)
+    listing = tmp_path / "list.txt"
+    given = [*records[15:], *records[:15]]  # not in path order
+    listing.write_text("".join(f"{path}\n" for path in given))
     out = tmp_path / "out"
-    assert len(list(run_batch(records, out, workers=1))) == 30
-    header = report_header({"inputs": 30}, "src")
-    write_html_report(out, {**header, "figures": LedgerFigures(out)})
-    in_memory = render_html({**header, "figures": list(report_figures(out))})
-    assert (out / "index.html").read_text(encoding="utf-8") == in_memory
-    assert all(f'"{r.stem}"' in in_memory for r in records)
+    assert runner.invoke(app, ["batch", str(listing), "-o", str(out), "--workers", "2"]).exit_code == 0
+    report = _report(out)
+    assert [f["source"] for f in report["figures"]] == [str(path) for path in given]
+    assert (out / "index.html").read_text(encoding="utf-8") == render_html(report)
+    rows = (out / "report.tsv").read_text().splitlines()[1:]
+    assert [row.split("\t")[0] for row in rows] == [path.stem for path in given]
 
 
 def test_reports_name_the_reference_and_the_warnings(tmp_path: Path) -> None:
@@ -344,15 +348,15 @@ def test_an_older_ledger_keyed_by_source_is_migrated(tmp_path: Path) -> None:
 def test_the_ledger_holds_what_was_handed_over_when_a_run_stops_mid_chunk(
     pfocr_dir: Path, tmp_path: Path
 ) -> None:
-    """Stopped after 5 of a chunk's 32 outcomes, the reports list those 5, not the chunk."""
-    from converter.batch.reports import report_figures
-
+    """Stopped after 5 of a chunk's 32 outcomes, the ledger's run holds those 5, not the chunk."""
     records = make_corpus(pfocr_dir, tmp_path / "src", 100)
     out = tmp_path / "out"
     outcomes = run_batch(records, out, workers=1)
     taken = [next(outcomes) for _ in range(5)]
     outcomes.close()
-    assert [f["source"] for f in report_figures(out)] == sorted(o.source for o in taken)
+    with contextlib.closing(sqlite3.connect(out / LEDGER_NAME)) as db:
+        query = "SELECT source FROM figures WHERE run = (SELECT run FROM runs) ORDER BY source"
+        assert [row[0] for row in db.execute(query)] == sorted(o.source for o in taken)
     assert not [p for p in out.rglob("*") if ".pfocr2gpml-" in p.name]
 
 

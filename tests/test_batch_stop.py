@@ -256,6 +256,38 @@ def test_file_size_limit_fails_cleanly(tmp_path: Path) -> None:
     assert out.is_dir() and not list(out.iterdir()), "a draft or temporary file was left"
 
 
+_REPORTS_PAST_THE_LIMIT = """
+import sys
+from pathlib import Path
+from converter.batch import ReportWriter
+from converter.batch.ledger import Outcome
+from converter.errors import OutputError
+
+reports = ReportWriter(Path(sys.argv[1]), previews=False)
+for i in range(300):
+    reports.add(Outcome(f"r{i}.md", "converted", f"PMC{i}__f1", title="A long title " * 100))
+try:
+    reports.finish({"inputs": 300}, "src")
+except OutputError as exc:
+    print(exc)
+reports.close()
+"""
+
+
+def test_reports_that_cannot_be_written_say_so_at_the_end(tmp_path: Path) -> None:
+    """Past the file size limit, the rows written as the run goes fail: finish says why in one line, and
+    no report and no temporary file is left."""
+    out = tmp_path / "out"
+    out.mkdir()
+    command = [sys.executable, "-c", _REPORTS_PAST_THE_LIMIT, str(out)]
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=60, preexec_fn=_file_size_limit
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == f"{out}: cannot write the reports: File too large"
+    assert not list(out.iterdir())
+
+
 def test_stopping_a_run_leaves_the_callers_own_processes_alone(tmp_path: Path) -> None:
     mine = multiprocessing.get_context("fork").Process(target=time.sleep, args=(60,))
     mine.start()

@@ -280,26 +280,6 @@ def test_uncovered_organism_drops_common_non_gene_words(tmp_path: Path) -> None:
     assert {n.get("TextLabel") for n in root.iterfind("g:DataNode", NS)} == {"JAK2", "STAT3"}
 
 
-def _refuse(path: Path) -> None:
-    path.write_text("started")
-    raise ValueError(f"cannot write {path.name}")
-
-
-def test_reports_written_side_by_side_raise_the_second_ones_error(tmp_path: Path) -> None:
-    """batch writes its two kinds of report at once; both run, and a failure of either reaches the CLI."""
-    from functools import partial
-
-    from converter.batch.reports import _at_once
-
-    with pytest.raises(ValueError, match=r"cannot write second\.txt"):
-        _at_once(
-            partial(Path.write_text, tmp_path / "first.txt", "done"),
-            partial(_refuse, tmp_path / "second.txt"),
-        )
-    assert (tmp_path / "first.txt").read_text() == "done"
-    assert (tmp_path / "second.txt").read_text() == "started"  # it ran, in another process
-
-
 def test_a_reader_that_stops_reading_does_not_stop_the_conversion(tmp_path: Path) -> None:
     """`convert … | head -1`: the rest is still converted, and the command says nothing about the pipe."""
     exe = [sys.executable, "-m", "converter", "convert", str(SAMPLES), "-o", str(tmp_path)]

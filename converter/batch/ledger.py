@@ -16,7 +16,7 @@ import operator
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +30,7 @@ __all__ = [
     "LedgerError",
     "Outcome",
     "OutdirBusy",
-    "Previous",
     "PushRow",
-    "latest_rows",
     "locked",
     "open_ledger",
     "previous",
@@ -41,6 +39,7 @@ __all__ = [
     "record_outcomes",
     "record_push",
     "related_of",
+    "row_values",
     "start_run",
 ]
 
@@ -118,7 +117,8 @@ _INSERT = (
     f" VALUES (?, {', '.join('?' * len(COLUMNS))}, ?)"
 )
 _SKIPPED = "UPDATE figures SET status = 'skipped', source = ?, preview_sha256 = ?, run = ? WHERE key = ?"
-_values = operator.attrgetter(*COLUMNS)
+#: An outcome's values in COLUMNS order.
+row_values = operator.attrgetter(*COLUMNS)
 
 
 def open_ledger(outdir: Path) -> sqlite3.Connection:
@@ -188,7 +188,7 @@ def record_outcomes(db: sqlite3.Connection, outcomes: Iterable[Outcome], run: st
     # from, its preview (redrawn when it was missing) and the run change.
     listed = list(outcomes)
     skipped = [(o.source, o.preview_sha256, run, o.key) for o in listed if o.status == "skipped"]
-    done = [(o.key, *_values(o), run) for o in listed if o.status != "skipped"]
+    done = [(o.key, *row_values(o), run) for o in listed if o.status != "skipped"]
     try:
         if skipped:
             db.executemany(_SKIPPED, skipped)
@@ -198,39 +198,17 @@ def record_outcomes(db: sqlite3.Connection, outcomes: Iterable[Outcome], run: st
         raise LedgerError(f"{LEDGER_NAME}: cannot record the run: {exc}") from exc
 
 
-@dataclass(frozen=True)
-class Previous:
-    """The last good conversion of a figure: what it was made from and what it wrote."""
-
-    input_sha256: str
-    output_sha256: str
-    output: str
-    preview_sha256: str
+_PREVIOUS = f"SELECT {', '.join(COLUMNS)} FROM figures WHERE key = ? AND status != 'failed'"
+_DEFAULTS: tuple[Any, ...] = tuple("" if f.default is MISSING else f.default for f in fields(Outcome))
 
 
-_PREVIOUS = (
-    "SELECT input_sha256, output_sha256, output, preview_sha256 FROM figures"
-    " WHERE key = ? AND status != 'failed'"
-)
-
-
-def previous(db: sqlite3.Connection | None, figid: str) -> Previous | None:
-    """The last good conversion of ``figid``, if the ledger has one."""
+def previous(db: sqlite3.Connection | None, figid: str) -> Outcome | None:
+    """The last good conversion of ``figid`` (its row as the ledger has it), if the ledger has one."""
     row = db.execute(_PREVIOUS, (figid,)).fetchone() if db is not None else None
-    return Previous(*(value or "" for value in row)) if row else None
-
-
-def latest_rows(outdir: Path) -> Iterator[tuple[Any, ...]]:
-    """The ``figures`` rows (in :data:`COLUMNS` order) of the latest run, in source order."""
-    db = open_ledger(outdir)
-    try:
-        run = db.execute("SELECT run FROM runs").fetchone()
-        if run is None:
-            return
-        query = f"SELECT {', '.join(COLUMNS)} FROM figures WHERE run = ? ORDER BY source"
-        yield from db.execute(query, run)
-    finally:
-        db.close()
+    if not row:
+        return None
+    values = zip(row, _DEFAULTS, strict=True)
+    return Outcome(*(default if value is None else value for value, default in values))
 
 
 @dataclass(frozen=True)

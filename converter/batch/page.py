@@ -18,7 +18,7 @@ import math
 import re
 import secrets
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from functools import cache, partial
 from importlib.resources import files
 from pathlib import Path
@@ -31,9 +31,9 @@ from markupsafe import Markup
 
 from .. import links
 from ..defaults import PREVIEWS
-from ..files import open_atomic
+from ..files import write_atomic
 
-__all__ = ["INDEX_HTML", "PAGE_SIZE", "render_html", "write_html_report"]
+__all__ = ["INDEX_HTML", "PAGE_SIZE", "PageRows", "render_html", "write_html_report"]
 
 INDEX_HTML = "index.html"
 PAGE_SIZE = 60  # cards per page: the page stays quick with the whole 91,000-figure corpus
@@ -70,6 +70,7 @@ COLUMNS = (
     "best_p_value",
 )
 CODED = ("status", "organism", "validation")
+_CODED_AT = {name: COLUMNS.index(name) for name in CODED}
 _URL_SAFE = "!*'()"  # with these kept, urllib's quote() gives what JavaScript's encodeURIComponent() gives
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _OPEN_FAILURES = 200  # the failures list starts folded when longer than this
@@ -196,124 +197,106 @@ def _fraction(value: object, default: float) -> float:
     return min(max(float(value), 0.0), 1.0)
 
 
-def _figures(report: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
-    """The report's figures, as something that can be read twice (batch passes a view of its ledger)."""
-    figures = report.get("figures") or ()
-    # A one-shot iterator is kept in a list: its rows are written after the counts.
-    return list(figures) if iter(figures) is figures else figures
+class PageRows:
+    """The page's figure rows, made one by one as the figures come, with what the page says of them all.
 
-
-def _context(
-    report: Mapping[str, Any], figures: Iterable[Mapping[str, Any]], rows: str
-) -> tuple[dict[str, Any], dict[str, dict[str, int]]]:
-    """Everything the template needs but the figure rows, counted in one pass over the figures, and the
-    codes of the CODED columns that the rows then use.
-
-    ``rows`` stands in for the rows in the embedded JSON; :func:`_pieces` puts them there, one by one, so
-    that a report of the whole corpus is never held in memory.
+    Each figure gives one JSON row (:meth:`add`); its CODED values are numbered in the order they first
+    come. :meth:`around` gives the page's text before and after the rows, counts included, so that a batch
+    writes its rows while it runs and never holds them.
     """
-    codes: dict[str, dict[str, int]] = {name: {} for name in CODED}
-    count: dict[str, Counter[int]] = {name: Counter() for name in CODED}
-    failures, inputs, drafts, unmapped, novelty = [], 0, 0, 0, Counter[str]()
-    for figure in figures:
-        if not isinstance(figure, Mapping):
-            continue
-        inputs += 1
+
+    def __init__(self) -> None:
+        self.codes: dict[str, dict[str, int]] = {name: {} for name in CODED}
+        self.count: dict[str, Counter[int]] = {name: Counter() for name in CODED}
+        self.failures: list[dict[str, str]] = []
+        self.inputs = self.drafts = self.unmapped = 0
+        self.novelty = Counter[str]()
+        self._dumps = partial(htmlsafe_json_dumps, separators=(",", ":"), ensure_ascii=False)
+
+    def add(self, figure: Mapping[str, Any]) -> str:
+        """The figure's row, as JSON text; the figure is counted."""
+        self.inputs += 1
         state = _text(figure.get("status"))
         if state in ("converted", "skipped"):  # a draft in the folder, old or new
-            drafts += 1
-            unmapped += _count(figure.get("unmapped"))
-        for name in CODED:  # coded as _row codes them, in the same order: the rows' numbers are these
-            known = codes[name]
-            count[name][known.setdefault(_text(figure.get(name)), len(known))] += 1
+            self.drafts += 1
+            self.unmapped += _count(figure.get("unmapped"))
         if state == "failed":
-            failures.append({name: _text(figure.get(name)) for name in ("figid", "source", "error")})
+            self.failures.append({name: _text(figure.get(name)) for name in ("figid", "source", "error")})
         elif isinstance(figure.get("related"), list):
-            novelty["covered" if _fraction(figure.get("best_share"), 0.0) > COVERED_SHARE else "new"] += 1
-    values = {name: list(found) for name, found in codes.items()}
-    status = {values["status"][code]: n for code, n in count["status"].items()}
-    validation = {values["validation"][code]: n for code, n in count["validation"].items()}
-    totals = {
-        "inputs": inputs,
-        **{name: status.get(name, 0) for name in STATUSES},
-        **(report.get("totals") or {}),
-    }
-    script, script_hash = _script()
-    context = {
-        "tool": _text(report.get("tool")) or "pfocr2gpml",
-        "source": _text(report.get("source")),
-        "finished": _text(report.get("finished")),
-        "totals": totals,
-        "folder": {"drafts": drafts, "unmapped": unmapped},
-        "statuses": [
-            (name, status.get(name, 0)) for name in (*STATUSES, *sorted(set(status) - set(STATUSES)))
-        ],
-        "validations": [(name, validation[name]) for name in VALIDATIONS if name in validation],
-        "novelty": [(name, novelty[name]) for name in ("new", "covered")] if sum(novelty.values()) else [],
-        "covered_percent": f"{COVERED_SHARE:.0%}".removesuffix("%"),
-        "organisms": sorted(
-            ((code, values["organism"][code], n) for code, n in count["organism"].items()),
-            key=lambda item: (not item[1], -item[2], item[1].lower()),
-        ),
-        "failures": failures,
-        "open_failures": _OPEN_FAILURES,
-        "data": {
-            "columns": COLUMNS,
-            "codes": values,
-            "pfocr_prefix": links.PFOCR_FIGURES,
-            "previews": PREVIEWS,
-            "doi_prefix": links.DOI_RESOLVER,
-            "wikipathways_prefix": links.WIKIPATHWAYS_PATHWAYS,
-            "covered_share": COVERED_SHARE,
-            "page_size": PAGE_SIZE,
-            "rows": rows,  # last, so that the small fields above are easy to read in the page source
-        },
-        "script": script,
-        "script_hash": script_hash,
-    }
-    return context, codes
+            covered = _fraction(figure.get("best_share"), 0.0) > COVERED_SHARE
+            self.novelty["covered" if covered else "new"] += 1
+        row = _row(figure, self.codes)
+        for name in CODED:
+            self.count[name][row[_CODED_AT[name]]] += 1
+        return str(self._dumps(row))
 
+    def around(self, report: Mapping[str, Any]) -> tuple[str, str]:
+        """The page's text before the rows' JSON list and after it, for the report's header (tool, source,
+        finished, totals) and the figures added so far."""
+        marker = f"rows-{secrets.token_hex(16)}"  # where the rows go; no text of the report can guess it
+        page = _environment().get_template("report.html.j2").render(self._context(report, marker))
+        before, found, after = page.partition(f'"{marker}"')
+        if not found or marker in after:
+            raise RuntimeError("the report template must embed the figure data exactly once")
+        return before, after
 
-def _pieces(report: Mapping[str, Any]) -> Iterator[str]:
-    """The page as a few pieces of text: the template around the rows, and the rows a thousand at a time."""
-    figures = _figures(report)
-    marker = f"rows-{secrets.token_hex(16)}"  # where the rows go; no text of the report can guess it
-    context, codes = _context(report, figures, marker)
-    page = _environment().get_template("report.html.j2").render(context)
-    before, found, after = page.partition(f'"{marker}"')
-    if not found or marker in after:
-        raise RuntimeError("the report template must embed the figure data exactly once")
-    yield before
-    yield "["
-    dumps = partial(htmlsafe_json_dumps, separators=(",", ":"), ensure_ascii=False)
-    batch: list[str] = []
-    separator = ""
-    for figure in figures:
-        if isinstance(figure, Mapping):
-            batch.append(dumps(_row(figure, codes)))  # the codes of the first pass: the same numbers
-        if len(batch) == 1000:
-            yield separator + ",".join(batch)
-            batch, separator = [], ","
-    if batch:
-        yield separator + ",".join(batch)
-    yield "]"
-    yield after
+    def _context(self, report: Mapping[str, Any], rows: str) -> dict[str, Any]:
+        """Everything the template needs; ``rows`` stands in for the rows in the embedded JSON."""
+        values = {name: list(found) for name, found in self.codes.items()}
+        status = {values["status"][code]: n for code, n in self.count["status"].items()}
+        validation = {values["validation"][code]: n for code, n in self.count["validation"].items()}
+        totals = {
+            "inputs": self.inputs,
+            **{name: status.get(name, 0) for name in STATUSES},
+            **(report.get("totals") or {}),
+        }
+        script, script_hash = _script()
+        novelty = [(name, self.novelty[name]) for name in ("new", "covered")]
+        return {
+            "tool": _text(report.get("tool")) or "pfocr2gpml",
+            "source": _text(report.get("source")),
+            "finished": _text(report.get("finished")),
+            "totals": totals,
+            "folder": {"drafts": self.drafts, "unmapped": self.unmapped},
+            "statuses": [
+                (name, status.get(name, 0)) for name in (*STATUSES, *sorted(set(status) - set(STATUSES)))
+            ],
+            "validations": [(name, validation[name]) for name in VALIDATIONS if name in validation],
+            "novelty": novelty if sum(self.novelty.values()) else [],
+            "covered_percent": f"{COVERED_SHARE:.0%}".removesuffix("%"),
+            "organisms": sorted(
+                ((code, values["organism"][code], n) for code, n in self.count["organism"].items()),
+                key=lambda item: (not item[1], -item[2], item[1].lower()),
+            ),
+            "failures": self.failures,
+            "open_failures": _OPEN_FAILURES,
+            "data": {
+                "columns": COLUMNS,
+                "codes": values,
+                "pfocr_prefix": links.PFOCR_FIGURES,
+                "previews": PREVIEWS,
+                "doi_prefix": links.DOI_RESOLVER,
+                "wikipathways_prefix": links.WIKIPATHWAYS_PATHWAYS,
+                "covered_share": COVERED_SHARE,
+                "page_size": PAGE_SIZE,
+                "rows": rows,  # last, so that the small fields above are easy to read in the page source
+            },
+            "script": script,
+            "script_hash": script_hash,
+        }
 
 
 def render_html(report: Mapping[str, Any]) -> str:
     """The page for a batch report (the dict ``batch`` writes to ``report.json``), as text."""
-    return "".join(_pieces(report))
+    page = PageRows()
+    rows = [page.add(figure) for figure in report.get("figures") or () if isinstance(figure, Mapping)]
+    before, after = page.around(report)
+    return f"{before}[{','.join(rows)}]{after}"
 
 
 def write_html_report(outdir: Path, report: Mapping[str, Any]) -> Path:
-    """Write ``OUTDIR/index.html`` so that it appears whole or not at all; returns its path.
-
-    The figures are read twice, once for the counts and once for the rows, and written as they come:
-    memory stays flat whatever their number when ``report["figures"]`` can be iterated again (a list, or
-    batch's view of its ledger); a one-shot iterator is read into a list first.
-    """
+    """Write ``OUTDIR/index.html`` for a report held in memory, whole or not at all; returns its path.
+    (``batch`` writes its page as it runs: :class:`converter.batch.reports.ReportWriter`.)"""
     target = Path(outdir) / INDEX_HTML
-    with open_atomic(target) as out:
-        for piece in _pieces(report):
-            out.write(piece.encode("utf-8"))
+    write_atomic(target, render_html(report).encode("utf-8"))
     return target

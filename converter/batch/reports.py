@@ -1,37 +1,36 @@
-"""A batch's reports, read from its ledger: ``report.json``, ``report.tsv`` and the page ``index.html``.
+"""A batch's reports: ``report.json``, ``report.tsv`` and the page ``index.html``.
 
-Every report lists the latest run's figures in source order, streamed from the ledger (flat memory at any
-size). :func:`write_reports` writes all three, the page in a forked process where there is fork: after a
-batch the other core has nothing left to do.
+They list the run's figures in input order and are written as the outcomes come
+(:class:`ReportWriter`): each figure's entry goes to unnamed temporary files in OUTDIR at once, so the run
+ends with no second pass over the ledger, memory stays flat at any size, and a killed run leaves nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-import multiprocessing
 import os
+import shutil
+import tempfile
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .. import __version__
 from ..defaults import PREVIEWS
-from ..files import open_atomic
+from ..errors import OutputError
+from ..files import AtomicFile, open_atomic
 from . import ledger
-from .page import write_html_report
+from .ledger import Outcome
+from .page import INDEX_HTML, PageRows
 
 __all__ = [
     "REPORT_JSON",
     "REPORT_TSV",
     "TSV_COLUMNS",
-    "LedgerFigures",
-    "report_figures",
+    "ReportWriter",
+    "report_entry",
     "report_header",
-    "write_json_and_tsv",
-    "write_reports",
 ]
 
 REPORT_JSON = "report.json"
@@ -59,54 +58,20 @@ TSV_COLUMNS = (
 )
 
 
-class LedgerFigures:
-    """The latest run's figures as report entries, read anew from the ledger each time it is iterated.
-
-    The HTML report reads its figures twice (counts, then rows); this lets it without holding them.
-    """
-
-    def __init__(self, outdir: Path) -> None:
-        self.outdir = outdir
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        return report_figures(self.outdir)
-
-
-def report_figures(outdir: Path) -> Iterator[dict[str, Any]]:
-    """The latest run's figures as report entries, streamed from the ledger, each with its preview's path
-    when the preview drawn from its draft is there."""
-    try:
-        with os.scandir(outdir / PREVIEWS) as found:  # one listing, not a look-up per figure
-            drawn = {item.name for item in found}
-    except FileNotFoundError:
-        drawn = set()
-    for row in ledger.latest_rows(outdir):
-        entry = dict(zip(ledger.COLUMNS, row, strict=True))
-        preview = f"{entry['figid']}.svg"
-        entry["preview"] = f"{PREVIEWS}/{preview}" if entry["preview_sha256"] and preview in drawn else ""
-        # None: not related to WikiPathways (no --wikipathways); []: related, and no pathway shares a gene
-        entry["related"] = json.loads(entry["related"]) if entry["related"] else None
-        yield entry
+def report_entry(outcome: Outcome, preview: bool) -> dict[str, Any]:
+    """An outcome as a figure of report.json: the ledger's columns, then its preview's path (``""`` when
+    ``preview`` is false: none drawn from this draft is in the folder)."""
+    entry = dict(zip(ledger.COLUMNS, ledger.row_values(outcome), strict=True))
+    # None: not related to WikiPathways (no --wikipathways); []: related, and no pathway shares a gene
+    entry["related"] = json.loads(outcome.related) if outcome.related else None
+    entry["preview"] = f"{PREVIEWS}/{outcome.figid}.svg" if preview else ""
+    return entry
 
 
 def report_header(totals: dict[str, Any], source: str) -> dict[str, Any]:
     """The head of a run's reports: tool, source, when it finished, and its totals."""
     finished = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     return {"tool": f"pfocr2gpml {__version__}", "source": source, "finished": finished, "totals": totals}
-
-
-def write_json_and_tsv(outdir: Path, header: dict[str, Any]) -> None:
-    """Write ``report.json`` (the header, then the figures) and ``report.tsv`` for the latest run, figure
-    by figure; the figures are :func:`report_figures`."""
-    with open_atomic(outdir / REPORT_JSON) as report, open_atomic(outdir / REPORT_TSV) as table:
-        report.write(json.dumps(header, ensure_ascii=False)[:-1].encode() + b', "figures": [')
-        table.write(("\t".join(TSV_COLUMNS) + "\n").encode())
-        for n, entry in enumerate(report_figures(outdir)):
-            report.write(b",\n" if n else b"\n")
-            report.write(json.dumps(entry, ensure_ascii=False).encode())
-            cells = (_cell(entry, c).replace("\t", " ").replace("\n", " ") for c in TSV_COLUMNS)
-            table.write(("\t".join(cells) + "\n").encode())
-        report.write(b"\n]}\n")
 
 
 def _cell(entry: dict[str, Any], column: str) -> str:
@@ -122,23 +87,84 @@ def _cell(entry: dict[str, Any], column: str) -> str:
     )
 
 
-def write_reports(outdir: Path, totals: dict[str, Any], source: str) -> None:
-    """Write report.json, report.tsv and index.html for the latest run of OUTDIR."""
-    header = report_header(totals, source)
-    _at_once(
-        partial(write_json_and_tsv, outdir, header),
-        partial(write_html_report, outdir, {**header, "figures": LedgerFigures(outdir)}),
-    )
+class ReportWriter:
+    """report.json, report.tsv and index.html of a batch run, written as its outcomes come, in input order.
+
+    :meth:`add` writes an outcome's entry to unnamed temporary files in OUTDIR; :meth:`finish` puts the
+    three reports in place (each whole or not at all) under the run's header; :meth:`close` drops what is
+    left. A write that fails (a full disk) stops the reports, not the run: :meth:`finish` then raises
+    OutputError naming it. ``previews``: whether this run draws previews.
+    """
+
+    def __init__(self, outdir: Path, previews: bool) -> None:
+        self.outdir, self.previews = outdir, previews
+        self.page = PageRows()
+        self.count = 0
+        self.problem = ""
+        self._parts: tuple[IO[bytes], ...] = ()
+        try:  # the figures of report.json, the rows of report.tsv, the rows of the page
+            self._parts = tuple(tempfile.TemporaryFile(dir=outdir) for _ in range(3))  # noqa: SIM115
+        except OSError as exc:
+            self._stop(exc)
+
+    def add(self, outcome: Outcome) -> None:
+        """Write an outcome's entry to each report."""
+        if self.problem:
+            return
+        entry = report_entry(outcome, self._preview_drawn(outcome))
+        cells = (_cell(entry, c).replace("\t", " ").replace("\n", " ") for c in TSV_COLUMNS)
+        first = not self.count
+        figures, table, rows = self._parts
+        try:
+            figures.write((b"\n" if first else b",\n") + json.dumps(entry, ensure_ascii=False).encode())
+            table.write(("\t".join(cells) + "\n").encode())
+            rows.write((b"" if first else b",") + self.page.add(entry).encode())
+        except OSError as exc:
+            self._stop(exc)
+        self.count += 1
+
+    def _preview_drawn(self, outcome: Outcome) -> bool:
+        """Whether the folder holds the preview drawn from this outcome's draft."""
+        if not outcome.preview_sha256 or outcome.status == "failed":
+            return False
+        # This run drew it or found it intact; without previews, an unchanged draft keeps its old one if any.
+        return self.previews or os.path.isfile(self.outdir / PREVIEWS / f"{outcome.figid}.svg")
+
+    def finish(self, totals: dict[str, Any], source: str) -> None:
+        """Put report.json, report.tsv and index.html in place for the run's totals and SOURCE; OutputError
+        when they cannot be written."""
+        if self.problem:
+            raise OutputError(self.problem)
+        header = report_header(totals, source)
+        before, after = self.page.around(header)
+        figures, table, rows = self._parts
+        try:
+            with open_atomic(self.outdir / REPORT_JSON) as out:
+                out.write(json.dumps(header, ensure_ascii=False)[:-1].encode() + b', "figures": [')
+                _copy(figures, out)
+                out.write(b"\n]}\n")
+            with open_atomic(self.outdir / REPORT_TSV) as out:
+                out.write(("\t".join(TSV_COLUMNS) + "\n").encode())
+                _copy(table, out)
+            with open_atomic(self.outdir / INDEX_HTML) as out:
+                out.write(f"{before}[".encode())
+                _copy(rows, out)
+                out.write(f"]{after}".encode())
+        except OSError as exc:  # reading a part back
+            raise OutputError(f"{self.outdir}: cannot write the reports: {exc.strerror or exc}") from exc
+
+    def close(self) -> None:
+        for part in self._parts:
+            with contextlib.suppress(OSError):  # what a full disk kept in its buffer is dropped
+                part.close()  # unnamed: nothing is left in the folder
+        self._parts = ()
+
+    def _stop(self, exc: OSError) -> None:
+        self.problem = f"{self.outdir}: cannot write the reports: {exc.strerror or exc}"
+        self.close()
 
 
-def _at_once(first: Callable[[], object], second: Callable[[], object]) -> None:
-    """Run two independent writers side by side: the second in a forked process, where there is fork;
-    the second's exception is raised here."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        first()
-        second()
-        return
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-        later = pool.submit(second)
-        first()
-        later.result()
+def _copy(part: IO[bytes], out: AtomicFile) -> None:
+    part.flush()
+    part.seek(0)
+    shutil.copyfileobj(part, out, 1 << 20)

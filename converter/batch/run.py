@@ -124,14 +124,8 @@ def _convert_one(source: str) -> _Done:
                 svg = render_svg(target)
                 staged.append((stage(preview, svg), preview))
                 drawn = hashlib.sha256(svg).hexdigest()
-            outcome = Outcome(
-                source,
-                "skipped",
-                record.figid,
-                input_sha256=input_sha,
-                output_sha256=before.output_sha256,
-                preview_sha256=drawn,
-            )
+            # The conversion that made the draft, as recorded: the reports show what the draft holds.
+            outcome = replace(before, source=source, status="skipped", preview_sha256=drawn)
             return _Done(outcome, tuple(staged))
         draft = draft_record(record, _worker_state["options"])
         staged.append((stage(target, draft.data), str(target)))

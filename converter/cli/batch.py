@@ -70,7 +70,7 @@ def batch(
     online: Annotated[bool, typer.Option("--online", help=ONLINE_HELP)] = False,
 ) -> None:
     """Convert a whole corpus in parallel: resumable, every failure reported, with JSON/TSV reports."""
-    from ..batch import locked, run_batch, write_reports
+    from ..batch import ReportWriter, locked, run_batch
     from ..batch.ledger import OutdirBusy
     from ..draft import DraftOptions
     from ..errors import ConverterError
@@ -86,7 +86,7 @@ def batch(
     counts = {"converted": 0, "failed": 0, "skipped": 0}
     unmapped, stopped, broken = 0, 0, ""
     try:
-        with locked(folder), _sigterm_raises():
+        with locked(folder), _sigterm_raises(), contextlib.closing(ReportWriter(folder, previews)) as reports:
             try:
                 if online:
                     typer.echo(f"online: reading {len(paths)} records for what to ask", err=True)
@@ -99,7 +99,9 @@ def batch(
                 ):
                     for outcome in outcomes:
                         counts[outcome.status] += 1
-                        unmapped += outcome.unmapped
+                        reports.add(outcome)
+                        if outcome.status == "converted":  # a skipped figure's terms were counted before
+                            unmapped += outcome.unmapped
                         if outcome.status == "failed":
                             error(outcome.error)
                         advance(counts)
@@ -113,7 +115,7 @@ def batch(
                 counts, len(paths), unmapped, time.perf_counter() - started, bool(stopped or broken)
             )
             try:
-                write_reports(folder, totals, source)
+                reports.finish(totals, source)
             except ConverterError as exc:
                 error(f"reports not written: {exc}")
                 broken = broken or str(exc)
