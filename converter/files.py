@@ -54,6 +54,14 @@ def _open_temporary(path: str) -> tuple[int, str]:
     return os.open(tmp, _FLAGS, 0o644), tmp
 
 
+def _open_for(target: str) -> tuple[int, str]:
+    """A new temporary file for ``target``: its descriptor and name; OutputError naming ``target``."""
+    try:
+        return _open_temporary(target)
+    except OSError as exc:
+        raise _failed(target, exc) from exc
+
+
 def _write_all(fd: int, data: bytes | bytearray) -> None:
     """Write every byte: an unbuffered write may write fewer than asked."""
     view = memoryview(data)
@@ -85,8 +93,19 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
 def stage(path: str | os.PathLike[str], data: bytes) -> str:
     """Write ``data`` whole under ``path``'s temporary name and return that name: :func:`commit` puts it
     in place, :func:`discard` drops it. OutputError (nothing left behind) if it cannot be written."""
-    with _temporary_file(os.fspath(path)) as (handle, tmp):
-        handle.write(data)
+    target = os.fspath(path)
+    fd, tmp = _open_for(target)
+    try:
+        try:
+            _write_all(fd, data)  # straight from ``data``: no buffer in between
+        finally:
+            _close(fd, target)
+    except OSError as exc:
+        discard(tmp)
+        raise _failed(target, exc) from exc
+    except BaseException:
+        discard(tmp)
+        raise
     return tmp
 
 
@@ -153,10 +172,7 @@ def open_atomic(path: str | os.PathLike[str]) -> Iterator[AtomicFile]:
 def _temporary_file(target: str) -> Iterator[tuple[AtomicFile, str]]:
     """A temporary file beside ``target``, written whole (flushed and closed) when the block ends, removed
     when the block or a write fails."""
-    try:
-        fd, tmp = _open_temporary(target)
-    except OSError as exc:
-        raise _failed(target, exc) from exc
+    fd, tmp = _open_for(target)
     try:
         try:
             handle = AtomicFile(fd, target)
