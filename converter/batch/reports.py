@@ -114,11 +114,15 @@ class ReportWriter:
         entry = report_entry(outcome, self._preview_drawn(outcome))
         cells = (_cell(entry, c).replace("\t", " ").replace("\n", " ") for c in TSV_COLUMNS)
         first = not self.count
-        figures, table, rows = self._parts
+        # All three made before any is written, so a Ctrl-C almost never leaves one report a row ahead.
+        pieces = (
+            (b"\n" if first else b",\n") + json.dumps(entry, ensure_ascii=False).encode(),
+            ("\t".join(cells) + "\n").encode(),
+            (b"" if first else b",") + self.page.add(entry).encode(),
+        )
         try:
-            figures.write((b"\n" if first else b",\n") + json.dumps(entry, ensure_ascii=False).encode())
-            table.write(("\t".join(cells) + "\n").encode())
-            rows.write((b"" if first else b",") + self.page.add(entry).encode())
+            for part, piece in zip(self._parts, pieces, strict=True):
+                part.write(piece)
         except OSError as exc:
             self._stop(exc)
         self.count += 1
@@ -154,6 +158,7 @@ class ReportWriter:
             raise OutputError(f"{self.outdir}: cannot write the reports: {exc.strerror or exc}") from exc
 
     def close(self) -> None:
+        """Drop the temporary files (after :meth:`finish`, or instead of it)."""
         for part in self._parts:
             with contextlib.suppress(OSError):  # what a full disk kept in its buffer is dropped
                 part.close()  # unnamed: nothing is left in the folder
