@@ -191,6 +191,28 @@ def test_the_page_written_during_the_run_is_the_page_of_report_json(pfocr_dir: P
     assert [row.split("\t")[0] for row in rows] == [path.stem for path in given]
 
 
+def test_report_rows_stay_one_line_with_every_column(tmp_path: Path) -> None:
+    """A tab or a line break inside a value is a space in report.tsv and kept in report.json; the writer
+    leaves nothing but the three reports in the folder."""
+    from converter.batch import ReportWriter
+    from converter.batch.ledger import Outcome
+    from converter.batch.reports import REPORT_TSV, TSV_COLUMNS
+
+    reports = ReportWriter(tmp_path, previews=False)
+    reports.add(Outcome("a.md", "failed", error="a.md: bad\tcell\nsecond line"))
+    reports.add(Outcome("b.md", "converted", "PMC1__b", title="Tab\there", output="PMC1__b.gpml"))
+    reports.finish({"inputs": 2}, "src")
+    reports.close()
+    lines = (tmp_path / REPORT_TSV).read_text().splitlines()
+    assert len(lines) == 3 and all(line.count("\t") == len(TSV_COLUMNS) - 1 for line in lines)
+    rows = [dict(zip(TSV_COLUMNS, line.split("\t"), strict=True)) for line in lines[1:]]
+    assert rows[0]["error"] == "a.md: bad cell second line" and rows[1]["output"] == "PMC1__b.gpml"
+    report = _report(tmp_path)
+    assert [f["source"] for f in report["figures"]] == ["a.md", "b.md"]
+    assert report["figures"][1]["title"] == "Tab\there" and report["totals"] == {"inputs": 2}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html", "report.json", "report.tsv"]
+
+
 def test_reports_name_the_reference_and_the_warnings(tmp_path: Path) -> None:
     """A paper known by its PMCID only is kept as a reference; the reports say it cannot be formatted."""
     out = tmp_path / "out"

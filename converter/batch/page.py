@@ -75,6 +75,7 @@ _URL_SAFE = "!*'()"  # with these kept, urllib's quote() gives what JavaScript's
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _OPEN_FAILURES = 200  # the failures list starts folded when longer than this
 _WPID = re.compile(r"WP\d{1,6}")
+_WEB = re.compile(r"https?://[^\s/]", re.IGNORECASE)
 
 
 @cache
@@ -131,7 +132,7 @@ def _count(value: object) -> int:
 def _web_link(value: object) -> str:
     """An http(s) URL for a link, or "" (a ``javascript:`` or ``data:`` URL must never become an href)."""
     text = _text(value)
-    return text if re.match(r"^https?://[^\s/]", text, re.IGNORECASE) else ""
+    return text if _WEB.match(text) else ""
 
 
 def _local_link(value: object) -> str:

@@ -87,6 +87,15 @@ def _cell(entry: dict[str, Any], column: str) -> str:
     )
 
 
+def _tsv_line(entry: dict[str, Any]) -> str:
+    """A report.tsv line: the entry's cells, a tab or line break inside one written as a space."""
+    cells = [_cell(entry, column) for column in TSV_COLUMNS]
+    line = "\t".join(cells)
+    if line.count("\t") != len(cells) - 1 or "\n" in line:  # rare: only then is each cell looked at
+        line = "\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in cells)
+    return line + "\n"
+
+
 class ReportWriter:
     """report.json, report.tsv and index.html of a batch run, written as its outcomes come, in input order.
 
@@ -112,12 +121,11 @@ class ReportWriter:
         if self.problem:
             return
         entry = report_entry(outcome, self._preview_drawn(outcome))
-        cells = (_cell(entry, c).replace("\t", " ").replace("\n", " ") for c in TSV_COLUMNS)
         first = not self.count
         # All three made before any is written, so a Ctrl-C almost never leaves one report a row ahead.
         pieces = (
             (b"\n" if first else b",\n") + json.dumps(entry, ensure_ascii=False).encode(),
-            ("\t".join(cells) + "\n").encode(),
+            _tsv_line(entry).encode(),
             (b"" if first else b",") + self.page.add(entry).encode(),
         )
         try:
