@@ -288,6 +288,25 @@ def test_reports_that_cannot_be_written_say_so_at_the_end(tmp_path: Path) -> Non
     assert not list(out.iterdir())
 
 
+@pytest.mark.parametrize(("signum", "raised"), [(signal.SIGINT, KeyboardInterrupt), (signal.SIGTERM, None)])
+def test_a_stop_waits_until_the_outcome_is_taken_in(signum: int, raised: type[BaseException] | None) -> None:
+    """A signal while batch takes in an outcome (counts, reports, progress) is raised once it is done."""
+    from converter.cli import batch as command
+
+    expected = raised or command._Terminated
+    stops = command._Stops()
+    with stops.installed():
+        stops.taking()
+        os.kill(os.getpid(), signum)  # delivered here, at once: held, not raised
+        assert stops.held == signum
+        with pytest.raises(expected):
+            stops.taken()
+        with pytest.raises(expected):  # and outside an outcome, at once
+            os.kill(os.getpid(), signum)
+            time.sleep(1)
+    assert signal.getsignal(signum) is not stops  # the handlers before it are back
+
+
 def test_stopping_a_run_leaves_the_callers_own_processes_alone(tmp_path: Path) -> None:
     mine = multiprocessing.get_context("fork").Process(target=time.sleep, args=(60,))
     mine.start()

@@ -212,7 +212,7 @@ def _intact(path: Path, sha256: str) -> bool:
 
 
 def run_batch(
-    sources: Iterable[Path],
+    sources: Iterable[str | os.PathLike[str]],
     outdir: Path,
     options: ConvertOptions | None = None,
     workers: int = 0,

@@ -30,16 +30,41 @@ class _Terminated(BaseException):
     """SIGTERM, raised where the main process is, as Ctrl-C raises KeyboardInterrupt."""
 
 
-@contextlib.contextmanager
-def _sigterm_raises() -> Iterator[None]:
-    def stop(signum: int, frame: FrameType | None) -> None:
-        raise _Terminated
+class _Stops:
+    """Ctrl-C and SIGTERM raise where the main process is (KeyboardInterrupt, _Terminated), except while it
+    takes in an outcome (:meth:`taking`): then when it is done, so that an outcome is counted, reported and
+    shown whole or not at all."""
 
-    before = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, before)
+    def __init__(self) -> None:
+        self.taking_one, self.held = False, 0
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        if self.taking_one:
+            self.held = signum
+        else:
+            self._raise(signum)
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[_Stops]:
+        before = {signum: signal.signal(signum, self) for signum in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield self
+        finally:
+            for signum, handler in before.items():
+                signal.signal(signum, handler)
+
+    def taking(self) -> None:
+        """An outcome is being taken in: a stop waits until :meth:`taken`."""
+        self.taking_one = True
+
+    def taken(self) -> None:
+        self.taking_one = False
+        if self.held:
+            self._raise(self.held)
+
+    @staticmethod
+    def _raise(signum: int) -> None:
+        raise KeyboardInterrupt if signum == signal.SIGINT else _Terminated
 
 
 def batch(
@@ -86,18 +111,23 @@ def batch(
     counts = {"converted": 0, "failed": 0, "skipped": 0}
     unmapped, stopped, broken = 0, 0, ""
     try:
-        with locked(folder), _sigterm_raises(), contextlib.closing(ReportWriter(folder, previews)) as reports:
+        with (
+            locked(folder),
+            _Stops().installed() as stops,
+            contextlib.closing(ReportWriter(folder, previews)) as reports,
+        ):
             try:
                 if online:
                     typer.echo(f"online: reading {len(paths)} records for what to ask", err=True)
                     options = replace(options, online=online_answers(_readable(paths), options.organism))
                 with (
                     contextlib.closing(
-                        run_batch(map(Path, paths), folder, options, workers, resume, previews, index)
+                        run_batch(paths, folder, options, workers, resume, previews, index)
                     ) as outcomes,
                     progress(len(paths), as_json) as advance,
                 ):
                     for outcome in outcomes:
+                        stops.taking()
                         counts[outcome.status] += 1
                         reports.add(outcome)
                         if outcome.status == "converted":  # a skipped figure's terms were counted before
@@ -105,6 +135,7 @@ def batch(
                         if outcome.status == "failed":
                             error(outcome.error)
                         advance(counts)
+                        stops.taken()
             except KeyboardInterrupt:
                 stopped = 130
             except _Terminated:
