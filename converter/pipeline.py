@@ -34,6 +34,7 @@ __all__ = [
     "convert_record",
     "draft_record",
     "output_path",
+    "second_of_figid",
 ]
 
 
@@ -92,6 +93,15 @@ def output_path(outdir: Path, figid: str) -> Path:
     if os.sep in name or (os.altsep and os.altsep in name) or name.startswith(".") or "\0" in name:
         raise RecordError(f"figid {figid!r} would write outside {outdir}")
     return outdir / name
+
+
+def second_of_figid(firsts: dict[str, str], figid: str, source: str) -> str:
+    """Why ``source`` is not converted when an earlier input gave ``figid`` (the first of a figid wins, in
+    ``convert`` and ``batch`` alike); ``""`` when it is the first, which ``firsts`` then remembers."""
+    first = firsts.setdefault(figid, source)
+    if first == source:
+        return ""
+    return f"{source}: figid {figid} also comes from {first}, given first: only that one is converted"
 
 
 def draft_record(record: FigureRecord, options: ConvertOptions) -> Draft:

@@ -30,7 +30,14 @@ from ..defaults import DEFAULT_RELATED_TOP, PREVIEWS
 from ..errors import ConverterError
 from ..files import commit, discard, remove_leftovers, stage
 from ..gene_info import stored_tables
-from ..pipeline import Conversion, ConvertOptions, conversion_of, draft_record, output_path
+from ..pipeline import (
+    Conversion,
+    ConvertOptions,
+    conversion_of,
+    draft_record,
+    output_path,
+    second_of_figid,
+)
 from ..records import read_record
 from ..related import RelatedIndex, pathway_gene_set, rank_gene_set
 from ..render import render_pathway, render_svg
@@ -284,7 +291,7 @@ class _Keeper:
 
     def __init__(self, outdir: Path, db: sqlite3.Connection, run: str, previews: bool) -> None:
         self.outdir, self.db, self.run, self.previews = outdir, db, run, previews
-        self.first: dict[str, str] = {}  # figid -> the input that gave it first
+        self.firsts: dict[str, str] = {}  # figid -> the input that gave it first
         self.handed: list[Outcome] = []  # handed over, not yet recorded
         self.last_commit = time.monotonic()
 
@@ -303,16 +310,13 @@ class _Keeper:
 
     def _decide(self, done: _Done) -> Outcome:
         outcome = done.outcome
-        if outcome.status != "failed":
-            first = self.first.setdefault(outcome.figid, outcome.source)
-            if first != outcome.source:  # decided before any file of it is put in place
-                for tmp, _ in done.staged:
-                    discard(tmp)
-                error = (
-                    f"{outcome.source}: figid {outcome.figid} also comes from {first}, listed first: "
-                    "only that one is converted"
-                )
-                return Outcome(outcome.source, "failed", outcome.figid, error=error)
+        # A figid's input is decided before any file of it is put in place.
+        if outcome.status != "failed" and (
+            second := second_of_figid(self.firsts, outcome.figid, outcome.source)
+        ):
+            for tmp, _ in done.staged:
+                discard(tmp)
+            return Outcome(outcome.source, "failed", outcome.figid, error=second)
         try:
             for tmp, path in done.staged:
                 commit(tmp, path)

@@ -85,7 +85,7 @@ def convert(
     """Convert figure records (with their gene, chemical and disease tables) into draft GPML pathways."""
     from ..draft import DraftOptions
     from ..errors import ConverterError
-    from ..pipeline import ConvertOptions, convert
+    from ..pipeline import ConvertOptions, convert, second_of_figid
     from ..records import read_record
 
     paths = opt.records(records)
@@ -99,15 +99,12 @@ def convert(
         opt.organism(organism), DraftOptions(opt.authors(author), opt.last_modified(date))
     )
     folder = opt.output_folder(outdir)
-    failed, first = 0, dict[str, Path]()  # figid -> the record that gave it first
+    failed, firsts = 0, dict[str, str]()  # figid -> the record that gave it first
 
     def read(path: Path) -> FigureRecord:
         record = read_record(path, tables)
-        earlier = first.setdefault(record.figid, path)
-        if earlier != path:  # as batch decides: the first record of a figid wins
-            raise ConverterError(
-                f"{path}: figid {record.figid} also comes from {earlier}, given first: not converted"
-            )
+        if second := second_of_figid(firsts, record.figid, str(path)):
+            raise ConverterError(second)
         return record
 
     def readable() -> Iterator[tuple[Path, FigureRecord]]:
