@@ -18,6 +18,7 @@ from converter.gpml import GPML_NS
 
 from . import test_online
 from .conftest import SAMPLES, XSD
+from .synthetic import make_corpus
 from .test_online import FLY_GENES, FakeServices
 
 runner = CliRunner()
@@ -178,3 +179,19 @@ def test_batch_asks_once_for_all_records_and_resumes_by_the_answers(
     offline = runner.invoke(app, [*batch, "--json", "--no-previews", "--resume"])
     assert json.loads(offline.stdout)["converted"] == 4, "without the answers, every draft is made again"
     assert _nodes(out / "PMC100__fly.gpml")["CkIIbeta"] == ("", "")
+
+
+def test_the_questions_of_many_files_are_read_in_parallel_and_in_order(
+    pfocr_dir: Path, tmp_path: Path
+) -> None:
+    """batch --online reads its records for what to ask in worker processes: the same questions, in the
+    order of the files, as one process finds; an unreadable file asks nothing."""
+    from converter.online.ask import questions_of_files
+
+    paths = [str(p) for p in make_corpus(pfocr_dir, tmp_path / "src", 150)]
+    paths.insert(70, str(tmp_path / "missing.md"))
+    alone, pooled = list(questions_of_files(paths, "", 1)), list(questions_of_files(paths, "", 2))
+    assert pooled == alone and len(alone) == 151
+    assert alone[70] is None and all(q is not None for i, q in enumerate(alone) if i != 70)
+    asked = {word for q in alone if q is not None for word in q.words}
+    assert "Andorra" in asked and {q.organism for q in alone if q is not None} >= {"Homo sapiens"}

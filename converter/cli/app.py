@@ -119,7 +119,10 @@ def convert(
     if online:  # every record read first, so that the services are asked once for all of them
         records_read = list(records_read)
         if records_read:
-            options = replace(options, online=online_answers((r for _, r in records_read), options.organism))
+            from ..online.ask import questions
+
+            asked = (questions(record, options.organism) for _, record in records_read)
+            options = replace(options, online=online_answers(asked))
     for path, record in records_read:
         result = attempt(path, convert, record, folder, options)
         if result is None:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
@@ -19,9 +19,6 @@ from . import options as opt
 from .online import ONLINE_HELP, online_answers
 from .output import error, progress, say, usage
 from .related import related_index
-
-if TYPE_CHECKING:
-    from ..records import FigureRecord
 
 __all__ = ["batch"]
 
@@ -99,7 +96,9 @@ def batch(
     from ..batch.ledger import OutdirBusy
     from ..draft import DraftOptions
     from ..errors import ConverterError
+    from ..online.ask import questions_of_files
     from ..pipeline import ConvertOptions
+    from ..workers import usable_cpus
 
     paths = [str(p) for p in opt.records([source])]
     options = ConvertOptions(
@@ -119,7 +118,8 @@ def batch(
             try:
                 if online:
                     typer.echo(f"online: reading {len(paths)} records for what to ask", err=True)
-                    options = replace(options, online=online_answers(_readable(paths), options.organism))
+                    asked = questions_of_files(paths, options.organism, workers or usable_cpus())
+                    options = replace(options, online=online_answers(asked))
                 with (
                     contextlib.closing(
                         run_batch(paths, folder, options, workers, resume, previews, index)
@@ -168,18 +168,6 @@ def batch(
         raise typer.Exit(stopped or 1)
     if counts["failed"]:
         raise typer.Exit(1)
-
-
-def _readable(paths: list[str]) -> Iterator[FigureRecord | None]:
-    """The records, None for one that cannot be read (its conversion reports why)."""
-    from ..errors import ConverterError
-    from ..records import read_record
-
-    for path in paths:
-        try:
-            yield read_record(Path(path))
-        except (ConverterError, OSError, ValueError):
-            yield None
 
 
 def _totals(

@@ -12,7 +12,7 @@ from .output import usage
 
 if TYPE_CHECKING:
     from ..online.answers import OnlineAnswers
-    from ..records import FigureRecord
+    from ..online.ask import Questions
 
 __all__ = ["ONLINE_HELP", "online_answers"]
 
@@ -22,9 +22,10 @@ ONLINE_HELP = (
 )
 
 
-def online_answers(records: Iterable[FigureRecord | None], organism: str) -> OnlineAnswers:
-    """The answers for these records (None: unreadable, passed by); one summary line on stderr, and one per
-    kind of failure (a failure never fails a record: its draft is made as offline, and says why)."""
+def online_answers(asked: Iterable[Questions | None]) -> OnlineAnswers:
+    """The answers to the records' questions (:mod:`converter.online.ask`; None: a record that asks
+    nothing); one summary line on stderr, and one per kind of failure (a failure never fails a record: its
+    draft is made as offline, and says why)."""
     from ..defaults import IDCONV_NAME, MYGENE_NAME
     from ..online import OnlineError, OnlineLookup
     from ..online.answers import FAILED, FOUND
@@ -35,15 +36,15 @@ def online_answers(records: Iterable[FigureRecord | None], organism: str) -> Onl
     except OnlineError as exc:
         raise usage(f"--online: {exc}") from None
     with lookup:
-        answers = gather(records, organism, lookup)
+        answers = gather(asked, lookup)
     genes = Counter(answer.status for answer in answers.genes.values())
     papers = Counter(answer.status for answer in answers.papers.values())
-    asked = lookup.counts
+    sent = lookup.counts
     typer.echo(
         f"online: {len(answers.genes)} keywords, {genes[FOUND]} found ({MYGENE_NAME}: "
-        f"{asked['genes asked']} asked, {asked['genes from cache']} from the cache); {len(answers.papers)} "
-        f"papers, {papers[FOUND]} with a PubMed id ({IDCONV_NAME}: {asked['papers asked']} asked, "
-        f"{asked['papers from cache']} from the cache)",
+        f"{sent['genes asked']} asked, {sent['genes from cache']} from the cache); {len(answers.papers)} "
+        f"papers, {papers[FOUND]} with a PubMed id ({IDCONV_NAME}: {sent['papers asked']} asked, "
+        f"{sent['papers from cache']} from the cache)",
         err=True,
     )
     failures = Counter(a.reason for a in answers.genes.values() if a.status == FAILED)

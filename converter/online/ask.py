@@ -4,43 +4,90 @@ all its records at once, so that the services are asked in as few requests as th
 Example::
 
     with OnlineLookup.from_environment() as lookup:
-        answers = gather(map(read_record, paths), "", lookup)
+        answers = gather((questions(read_record(path), "") for path in paths), lookup)
     convert(record, outdir, ConvertOptions(online=answers))
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import signal
+from collections.abc import Iterable, Iterator, Sequence
+from functools import partial
+from pathlib import Path
+from typing import NamedTuple
 
 from ..draft import pmcid_to_cite
 from ..errors import ConverterError
 from ..mapping import map_record
-from ..records import FigureRecord
+from ..records import FigureRecord, read_record
+from ..workers import process_context
 from .answers import GeneAnswer, OnlineAnswers, PmidAnswer, normal_pmcid
 from .lookup import OnlineLookup
 
-__all__ = ["gather"]
+__all__ = ["Questions", "gather", "questions", "questions_of_files"]
+
+_CHUNK = 64  # records a worker reads per task when the questions of many files are gathered
 
 
-def gather(records: Iterable[FigureRecord | None], organism: str, lookup: OnlineLookup) -> OnlineAnswers:
-    """The answers for every record (None: one that could not be read, passed by), mapped offline for
-    ``organism`` ("" lets each record choose, as conversion does): the unknown keywords of each organism
-    in MyGene's batches, the PMCIDs of papers without a DOI in the ID Converter's."""
+class Questions(NamedTuple):
+    """What one record asks online: the keywords its organism's tables do not know, and the PMCID of its
+    paper when it has no DOI (``""`` otherwise)."""
+
+    organism: str
+    words: tuple[str, ...]
+    pmcid: str
+
+
+def questions(record: FigureRecord | None, organism: str) -> Questions | None:
+    """What a record asks, mapped offline for ``organism`` ("" lets the record choose, as conversion does);
+    None for a record that could not be read or whose tables are damaged (its conversion reports why)."""
+    if record is None:
+        return None
+    try:
+        mapping = map_record(record, organism)
+    except ConverterError:
+        return None
+    return Questions(mapping.organism, mapping.ask_online, normal_pmcid(pmcid_to_cite(record)))
+
+
+def questions_of_files(paths: Sequence[str], organism: str, workers: int) -> Iterator[Questions | None]:
+    """The questions of each record file, in order, read by ``workers`` processes (one reads them here)."""
+    ask = partial(_questions_of_file, organism=organism)
+    if workers <= 1 or len(paths) <= _CHUNK:
+        yield from map(ask, paths)
+        return
+    # Leaving the block (done, or Ctrl-C in this process) terminates the workers.
+    with process_context().Pool(workers, initializer=_leave_ctrl_c_to_the_caller) as pool:
+        yield from pool.imap(ask, paths, chunksize=_CHUNK)
+
+
+def _questions_of_file(path: str, organism: str) -> Questions | None:
+    try:
+        return questions(read_record(Path(path)), organism)
+    except (ConverterError, OSError, ValueError):  # unreadable: its conversion reports why
+        return None
+
+
+def _leave_ctrl_c_to_the_caller() -> None:
+    # Ctrl-C reaches the whole process group: the caller stops; SIGTERM (how the pool is stopped) stops us.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def gather(asked: Iterable[Questions | None], lookup: OnlineLookup) -> OnlineAnswers:
+    """The answers to every record's questions (None: a record that asks nothing): the unknown keywords of
+    each organism in MyGene's batches, the PMCIDs of papers without a DOI in the ID Converter's."""
     words: dict[str, dict[str, None]] = {}
     pmcids: dict[str, None] = {}
-    for record in records:
-        if record is None:
+    for question in asked:
+        if question is None:
             continue
-        try:
-            mapping = map_record(record, organism)
-        except ConverterError:  # a damaged table: the conversion reports it
-            continue
-        words.setdefault(mapping.organism, {}).update(dict.fromkeys(mapping.ask_online))
-        if pmcid := normal_pmcid(pmcid_to_cite(record)):
-            pmcids[pmcid] = None
+        words.setdefault(question.organism, {}).update(dict.fromkeys(question.words))
+        if question.pmcid:
+            pmcids[question.pmcid] = None
     genes: dict[tuple[str, str], GeneAnswer] = {}
-    for name, asked in words.items():
-        if asked:
-            genes.update(((name, word), answer) for word, answer in lookup.genes(list(asked), name).items())
+    for name, wanted in words.items():
+        if wanted:
+            genes.update(((name, word), answer) for word, answer in lookup.genes(list(wanted), name).items())
     papers: dict[str, PmidAnswer] = lookup.pmids(list(pmcids)) if pmcids else {}
     return OnlineAnswers(genes, papers)
