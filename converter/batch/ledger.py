@@ -175,7 +175,7 @@ def read_only(outdir: Path) -> sqlite3.Connection | None:
 
 
 def start_run(db: sqlite3.Connection, run: str, started: str) -> None:
-    """Make ``run`` the ledger's latest run (the reports show the latest run's figures)."""
+    """Make ``run`` the ledger's latest run (each row it records names it)."""
     db.execute("DELETE FROM runs")
     db.execute("INSERT INTO runs VALUES (?, ?)", (run, started))
     db.commit()

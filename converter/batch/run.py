@@ -262,8 +262,8 @@ def run_batch(
         try:
             for chunk in results:
                 for done in chunk:
-                    # An outcome is recorded once it is handed over: the ledger, and so the reports, hold
-                    # what the consumer counted, however the run stops.
+                    # An outcome is recorded once it is handed over: the ledger holds every outcome the
+                    # consumer was given, however the run stops.
                     yield keeper.keep(done)
                 keeper.record()
         finally:
