@@ -213,6 +213,33 @@ def test_report_rows_stay_one_line_with_every_column(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html", "report.json", "report.tsv"]
 
 
+def test_a_path_listed_twice_is_two_rows_and_one_draft(tmp_path: Path) -> None:
+    """The reports list every input taken in; the page counts the drafts in the folder, each once."""
+    from converter.batch.page import PageRows
+
+    record = next(SAMPLES.glob("PMC10796104*.md"))
+    listing = tmp_path / "list.txt"
+    listing.write_text(f"{record}\n{record}\n")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["batch", str(listing), "-o", str(out), "--workers", "1", "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["converted"] == 2
+    figures = _report(out)["figures"]
+    assert [f["source"] for f in figures] == [str(record)] * 2 and len(list(out.glob("*.gpml"))) == 1
+    page = PageRows()
+    for figure in figures:
+        page.add(figure)
+    assert (page.inputs, page.drafts, page.unmapped) == (2, 1, figures[0]["unmapped"])
+
+
+def test_run_batch_takes_any_path_like(tmp_path: Path) -> None:
+    """The library takes paths as text or as any os.PathLike (here the entries of a folder listing)."""
+    with os.scandir(SAMPLES) as found:
+        entries = sorted((e for e in found if e.name.startswith("PMC")), key=lambda e: e.name)
+    outcomes = list(run_batch(entries, tmp_path / "out", workers=1, previews=False))
+    assert [o.status for o in outcomes] == ["converted"] * 3
+    assert [o.source for o in outcomes] == [e.path for e in entries]
+
+
 def test_reports_name_the_reference_and_the_warnings(tmp_path: Path) -> None:
     """A paper known by its PMCID only is kept as a reference; the reports say it cannot be formatted."""
     out = tmp_path / "out"

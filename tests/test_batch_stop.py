@@ -288,6 +288,42 @@ def test_reports_that_cannot_be_written_say_so_at_the_end(tmp_path: Path) -> Non
     assert not list(out.iterdir())
 
 
+def test_a_stop_is_not_held_by_a_reader_that_stopped_reading(tmp_path: Path) -> None:
+    """Nobody reads stderr (a stalled pipe): once its error lines fill the pipe, SIGTERM still stops the
+    run."""
+    source = tmp_path / "bad"
+    source.mkdir()
+    for i in range(4000):
+        (source / f"PMC{i}__bad.md").write_text("no front matter\n")
+    with _started(_batch(source, tmp_path / "out")) as proc:
+        deadline = time.monotonic() + 60
+        while "pipe_write" not in Path(f"/proc/{proc.pid}/wchan").read_text():  # blocked on the pipe
+            assert proc.poll() is None and time.monotonic() < deadline, "the run never filled the pipe"
+            time.sleep(0.1)
+        os.kill(proc.pid, signal.SIGTERM)
+        assert proc.wait(timeout=15) == 143
+
+
+def test_a_run_started_with_ctrl_c_ignored_keeps_running(pfocr_dir: Path, tmp_path: Path) -> None:
+    """A run started with SIGINT ignored (``batch … &`` from a script) is not stopped by a Ctrl-C."""
+    records = 400
+    source, out = tmp_path / "src", tmp_path / "out"
+    make_corpus(pfocr_dir, source, records)
+
+    def ignore_ctrl_c() -> None:  # in the child, before exec: an ignored signal stays ignored
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    with subprocess.Popen(
+        _batch(source, out, "--json"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True, preexec_fn=ignore_ctrl_c,
+    ) as proc:  # fmt: skip
+        _wait_for_drafts(proc, out, 20)
+        os.killpg(proc.pid, signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0, stderr[-2000:]
+    assert json.loads(stdout)["converted"] == records
+
+
 @pytest.mark.parametrize(("signum", "raised"), [(signal.SIGINT, KeyboardInterrupt), (signal.SIGTERM, None)])
 def test_a_stop_waits_until_the_outcome_is_taken_in(signum: int, raised: type[BaseException] | None) -> None:
     """A signal while batch takes in an outcome (counts, reports, progress) is raised once it is done."""
@@ -301,6 +337,12 @@ def test_a_stop_waits_until_the_outcome_is_taken_in(signum: int, raised: type[Ba
         assert stops.held == signum
         with pytest.raises(expected):
             stops.taken()
+        stops.taking()
+        os.kill(os.getpid(), signum)  # held
+        with pytest.raises(expected):  # a second one is not
+            os.kill(os.getpid(), signum)
+            time.sleep(1)
+        stops.taking_one, stops.held = False, 0
         with pytest.raises(expected):  # and outside an outcome, at once
             os.kill(os.getpid(), signum)
             time.sleep(1)

@@ -211,6 +211,7 @@ class PageRows:
         self.count: dict[str, Counter[int]] = {name: Counter() for name in CODED}
         self.failures: list[dict[str, str]] = []
         self.inputs = self.drafts = self.unmapped = 0
+        self.outputs: set[str] = set()  # the drafts counted: a path listed twice is one draft
         self.novelty = Counter[str]()
         self._dumps = partial(htmlsafe_json_dumps, separators=(",", ":"), ensure_ascii=False)
 
@@ -218,7 +219,9 @@ class PageRows:
         """The figure's row, as JSON text; the figure is counted."""
         self.inputs += 1
         state = _text(figure.get("status"))
-        if state in ("converted", "skipped"):  # a draft in the folder, old or new
+        output = _text(figure.get("output"))
+        if state in ("converted", "skipped") and output not in self.outputs:  # a draft in the folder
+            self.outputs.add(output)
             self.drafts += 1
             self.unmapped += _count(figure.get("unmapped"))
         if state == "failed":

@@ -258,7 +258,8 @@ def run_batch(
         run = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + f"-{os.getpid()}"
         ledger.start_run(db, run, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
         keeper = _Keeper(outdir, db, run, previews)
-        results = _results(map(str, sources), (outdir, options, fingerprint, previews, resume), workers)
+        paths = (os.fspath(source) for source in sources)
+        results = _results(paths, (outdir, options, fingerprint, previews, resume), workers)
         try:
             for chunk in results:
                 for done in chunk:

@@ -29,21 +29,24 @@ class _Terminated(BaseException):
 
 class _Stops:
     """Ctrl-C and SIGTERM raise where the main process is (KeyboardInterrupt, _Terminated), except while it
-    takes in an outcome (:meth:`taking`): then when it is done, so that an outcome is counted, reported and
-    shown whole or not at all."""
+    takes in an outcome (:meth:`taking`): then once it is counted and reported, so that the reports and the
+    totals agree. A second signal meanwhile raises at once; a signal the caller ignores stays ignored."""
 
     def __init__(self) -> None:
         self.taking_one, self.held = False, 0
 
     def __call__(self, signum: int, frame: FrameType | None) -> None:
-        if self.taking_one:
+        if self.taking_one and not self.held:
             self.held = signum
         else:
             self._raise(signum)
 
     @contextlib.contextmanager
     def installed(self) -> Iterator[_Stops]:
-        before = {signum: signal.signal(signum, self) for signum in (signal.SIGINT, signal.SIGTERM)}
+        before = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+        for signum, handler in before.items():
+            if handler is not signal.SIG_IGN:  # e.g. `batch … &` from a script: Ctrl-C is not for it
+                signal.signal(signum, self)
         try:
             yield self
         finally:
@@ -55,9 +58,9 @@ class _Stops:
         self.taking_one = True
 
     def taken(self) -> None:
-        self.taking_one = False
-        if self.held:
-            self._raise(self.held)
+        held, self.taking_one, self.held = self.held, False, 0
+        if held:
+            self._raise(held)
 
     @staticmethod
     def _raise(signum: int) -> None:
@@ -132,10 +135,10 @@ def batch(
                         reports.add(outcome)
                         if outcome.status == "converted":  # a skipped figure's terms were counted before
                             unmapped += outcome.unmapped
+                        stops.taken()  # before writing to the terminal, which may block (a full pipe)
                         if outcome.status == "failed":
                             error(outcome.error)
                         advance(counts)
-                        stops.taken()
             except KeyboardInterrupt:
                 stopped = 130
             except _Terminated:
