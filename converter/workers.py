@@ -1,16 +1,30 @@
-"""Worker processes, as validate and the related-pathway index start them: how many, and how.
+"""Worker processes: how many, how they start, and the one pool that batch and ``--online`` hand chunks to.
 
-Example: ``ProcessPoolExecutor(usable_cpus(), mp_context=process_context())``.
+Example: ``for results in pooled_chunks(task, chunks, 2, lost=fail_all): ...`` gives ``task(chunk)`` for
+each chunk in order, computed by two forked workers a few chunks ahead.
 """
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import multiprocessing.context
+import multiprocessing.process
 import os
 import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
 
-__all__ = ["process_context", "usable_cpus"]
+__all__ = ["pooled_chunks", "process_context", "usable_cpus"]
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+AHEAD = 4  # chunks queued per worker: bounds memory whatever the number of chunks
+STOP_WITHIN = 5.0  # seconds a worker has to finish its chunk when the pool is stopped, before it is killed
 
 
 def usable_cpus() -> int:
@@ -24,3 +38,93 @@ def usable_cpus() -> int:
 def process_context() -> multiprocessing.context.BaseContext:
     """Fork on Linux: workers start at once, modules loaded; spawn elsewhere, where fork is unsafe."""
     return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+
+
+def pooled_chunks(
+    task: Callable[[list[Item]], list[Result]],
+    chunks: Iterable[list[Item]],
+    workers: int,
+    lost: Callable[[list[Item]], list[Result]],
+    dropped: Callable[[list[Result]], None] = lambda results: None,
+    initializer: Callable[..., None] | None = None,
+    initargs: tuple[Any, ...] = (),
+    context: multiprocessing.context.BaseContext | None = None,
+) -> Iterator[list[Result]]:
+    """``task(chunk)`` for every chunk, computed by ``workers`` processes a few chunks ahead of the consumer,
+    given back in the chunks' order.
+
+    A worker that dies (out of memory, killed) loses its chunk: ``lost(chunk)`` stands for its results, and
+    a new pool takes the chunks still out. Closing the iterator (an exception in the consumer, Ctrl-C among
+    them) stops the workers within a chunk's time (killed after :data:`STOP_WITHIN` seconds) and hands each
+    finished chunk that will not be given back to ``dropped``. Workers should ignore SIGINT and SIGTERM
+    (``initializer``): the caller decides how a run stops.
+    """
+    sent: dict[int, tuple[list[Item], Future[list[Result]]]] = {}
+    ready: dict[int, list[Result]] = {}
+    others = set(multiprocessing.active_children())  # the caller's own processes: never stopped here
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            workers, mp_context=context or process_context(), initializer=initializer, initargs=initargs
+        )
+
+    pool, next_out, window = new_pool(), 0, workers * AHEAD
+    try:
+        for seq, chunk in enumerate(itertools.chain(chunks, [None])):
+            if chunk is not None:
+                sent[seq] = (chunk, pool.submit(task, chunk))
+            while sent and (chunk is None or len(sent) + len(ready) >= window):
+                wait([future for _, future in sent.values()], return_when=FIRST_COMPLETED)
+                if _collect(sent, ready, lost):  # the pool broke: every chunk still out is sent again
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = new_pool()
+                    for out, (again, _) in list(sent.items()):
+                        sent[out] = (again, pool.submit(task, again))
+                while next_out in ready:
+                    yield ready.pop(next_out)
+                    next_out += 1
+    finally:
+        _stop(pool, sent, ready, others, dropped)
+
+
+def _collect(
+    sent: dict[int, tuple[list[Item], Future[list[Result]]]],
+    ready: dict[int, list[Result]],
+    lost: Callable[[list[Item]], list[Result]],
+) -> bool:
+    """Move the finished chunks to ``ready``; whether a worker died (its chunk given ``lost`` results)."""
+    broken = False
+    for seq, (chunk, future) in list(sent.items()):
+        if not future.done():
+            continue
+        del sent[seq]
+        try:
+            ready[seq] = future.result()
+        except BrokenProcessPool:
+            broken = True
+            ready[seq] = lost(chunk)
+    return broken
+
+
+def _stop(
+    pool: ProcessPoolExecutor,
+    sent: dict[int, tuple[list[Item], Future[list[Result]]]],
+    ready: dict[int, list[Result]],
+    others: set[multiprocessing.process.BaseProcess],
+    dropped: Callable[[list[Result]], None],
+) -> None:
+    """Stop the workers (``others`` are not ours); what they finished and nobody took goes to ``dropped``."""
+    for _, future in sent.values():
+        future.cancel()
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + STOP_WITHIN
+    for child in set(multiprocessing.active_children()) - others:
+        child.join(max(0.0, deadline - time.monotonic()))
+        if child.is_alive():
+            child.kill()
+            child.join()
+    finished = [
+        f.result() for _, f in sent.values() if f.done() and not f.cancelled() and f.exception() is None
+    ]
+    for results in [*ready.values(), *finished]:
+        dropped(results)

@@ -19,8 +19,6 @@ import signal
 import sqlite3
 import time
 from collections.abc import Generator, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -41,7 +39,7 @@ from ..pipeline import (
 from ..records import read_record
 from ..related import RelatedIndex, pathway_gene_set, rank_gene_set
 from ..render import render_pathway, render_svg
-from ..workers import usable_cpus
+from ..workers import pooled_chunks, usable_cpus
 from . import ledger
 from .ledger import Outcome
 
@@ -49,7 +47,6 @@ __all__ = ["PREVIEWS", "Outcome", "run_batch"]
 
 #: The folder of OUTDIR that holds the SVG previews, ``<figid>.svg``.
 CHUNK = 32  # records per task sent to a worker
-IN_FLIGHT = 4  # chunks queued per worker: bounds memory whatever the corpus size
 COMMIT_EVERY = 0.5  # seconds between ledger commits: a kill loses at most this much bookkeeping
 
 
@@ -360,87 +357,21 @@ def _results(sources: Iterator[str], init: _Init, workers: int) -> Generator[lis
         finally:
             _close_worker()
         return
-    yield from _pooled(_chunks(sources), init, workers)
+    # Forked: the workers share what the main process loaded (the related-pathway index among them).
+    yield from pooled_chunks(
+        _convert_chunk, _chunks(sources), workers, _lost, _discard_staged, _init_worker, init,
+        multiprocessing.get_context("fork"),
+    )  # fmt: skip
 
 
-def _pooled(chunks: Iterator[list[str]], init: _Init, workers: int) -> Iterator[list[_Done]]:
-    """Chunks converted by a pool of forked workers, a few chunks ahead of the consumer, given back in input
-    order. A worker that dies fails its chunk's records and is replaced; stopping early stops the workers."""
-    sent: dict[int, tuple[list[str], Future[list[_Done]]]] = {}
-    ready: dict[int, list[_Done]] = {}
-    others = set(multiprocessing.active_children())  # a caller's own processes, which _stop leaves alone
-    pool, next_out, window = _pool(init, workers), 0, workers * IN_FLIGHT
-    try:
-        for seq, chunk in enumerate(itertools.chain(chunks, [None])):
-            if chunk is not None:
-                sent[seq] = (chunk, pool.submit(_convert_chunk, chunk))
-            while sent and (chunk is None or len(sent) + len(ready) >= window):
-                pool = _collect(sent, ready, pool, init, workers)
-                while next_out in ready:
-                    yield ready.pop(next_out)
-                    next_out += 1
-    finally:
-        _stop(pool, sent, ready, others)
+def _lost(chunk: list[str]) -> list[_Done]:
+    """The outcomes of a chunk whose worker died."""
+    error = "a worker process died while converting it (out of memory, or killed); run it again"
+    return [_Done(Outcome(source, "failed", error=f"{source}: {error}")) for source in chunk]
 
 
-def _pool(init: _Init, workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("fork"), initializer=_init_worker, initargs=init
-    )
-
-
-def _collect(
-    sent: dict[int, tuple[list[str], Future[list[_Done]]]],
-    ready: dict[int, list[_Done]],
-    pool: ProcessPoolExecutor,
-    init: _Init,
-    workers: int,
-) -> ProcessPoolExecutor:
-    """Wait for at least one chunk and move the finished ones to ``ready``; a new pool if a worker died."""
-    wait([future for _, future in sent.values()], return_when=FIRST_COMPLETED)
-    broken = False
-    for seq, (chunk, future) in list(sent.items()):
-        if not future.done():
-            continue
-        del sent[seq]
-        try:
-            ready[seq] = future.result()
-        except BrokenProcessPool:
-            broken = True
-            error = "a worker process died while converting it (out of memory, or killed); run it again"
-            ready[seq] = [_Done(Outcome(source, "failed", error=f"{source}: {error}")) for source in chunk]
-    if not broken:
-        return pool
-    # Every chunk still out was lost with the pool: send them again to a new one.
-    pool.shutdown(wait=False, cancel_futures=True)
-    fresh = _pool(init, workers)
-    for seq, (chunk, _) in list(sent.items()):
-        sent[seq] = (chunk, fresh.submit(_convert_chunk, chunk))
-    return fresh
-
-
-def _stop(
-    pool: ProcessPoolExecutor,
-    sent: dict[int, tuple[list[str], Future[list[_Done]]]],
-    ready: dict[int, list[_Done]],
-    others: set[multiprocessing.process.BaseProcess],
-) -> None:
-    """Stop the workers (a few seconds at most: a chunk's time; ``others`` are not ours) and drop what they
-    staged that will not be put in place; what they stage after this is removed with the run's other
-    leftovers."""
-    for _, future in sent.values():
-        future.cancel()
-    pool.shutdown(wait=False, cancel_futures=True)
-    deadline = time.monotonic() + 5
-    for child in set(multiprocessing.active_children()) - others:
-        child.join(max(0.0, deadline - time.monotonic()))
-        if child.is_alive():
-            child.kill()
-            child.join()
-    finished = [
-        f.result() for _, f in sent.values() if f.done() and not f.cancelled() and f.exception() is None
-    ]
-    for chunk in [*ready.values(), *finished]:
-        for done in chunk:
-            for tmp, _ in done.staged:
-                discard(tmp)
+def _discard_staged(results: list[_Done]) -> None:
+    """Drop what a worker staged for results that will not be put in place."""
+    for done in results:
+        for tmp, _ in done.staged:
+            discard(tmp)

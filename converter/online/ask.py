@@ -20,7 +20,7 @@ from ..draft import pmcid_to_cite
 from ..errors import ConverterError
 from ..mapping import map_record
 from ..records import FigureRecord, read_record
-from ..workers import process_context
+from ..workers import pooled_chunks
 from .answers import GeneAnswer, OnlineAnswers, PmidAnswer, normal_pmcid
 from .lookup import OnlineLookup
 
@@ -51,14 +51,20 @@ def questions(record: FigureRecord | None, organism: str) -> Questions | None:
 
 
 def questions_of_files(paths: Sequence[str], organism: str, workers: int) -> Iterator[Questions | None]:
-    """The questions of each record file, in order, read by ``workers`` processes (one reads them here)."""
-    ask = partial(_questions_of_file, organism=organism)
-    if workers <= 1 or len(paths) <= _CHUNK:
-        yield from map(ask, paths)
-        return
-    # Leaving the block (done, or Ctrl-C in this process) terminates the workers.
-    with process_context().Pool(workers, initializer=_leave_ctrl_c_to_the_caller) as pool:
-        yield from pool.imap(ask, paths, chunksize=_CHUNK)
+    """The questions of each record file, in order, read by ``workers`` processes (one reads them here).
+    A chunk whose worker dies is read here instead."""
+    ask = partial(_questions_of_files, organism=organism)
+    chunks = [list(paths[i : i + _CHUNK]) for i in range(0, len(paths), _CHUNK)]
+    if workers <= 1 or len(chunks) <= 1:
+        results: Iterable[list[Questions | None]] = map(ask, chunks)
+    else:
+        results = pooled_chunks(ask, chunks, workers, lost=ask, initializer=_leave_stops_to_the_caller)
+    for chunk in results:
+        yield from chunk
+
+
+def _questions_of_files(paths: list[str], organism: str) -> list[Questions | None]:
+    return [_questions_of_file(path, organism) for path in paths]
 
 
 def _questions_of_file(path: str, organism: str) -> Questions | None:
@@ -68,10 +74,10 @@ def _questions_of_file(path: str, organism: str) -> Questions | None:
         return None
 
 
-def _leave_ctrl_c_to_the_caller() -> None:
-    # Ctrl-C reaches the whole process group: the caller stops; SIGTERM (how the pool is stopped) stops us.
+def _leave_stops_to_the_caller() -> None:
+    # Ctrl-C and a kill of the process group reach every process: the caller alone decides how a run stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def gather(asked: Iterable[Questions | None], lookup: OnlineLookup) -> OnlineAnswers:
