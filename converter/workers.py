@@ -53,11 +53,11 @@ def pooled_chunks(
     """``task(chunk)`` for every chunk, computed by ``workers`` processes a few chunks ahead of the consumer,
     given back in the chunks' order.
 
-    A worker that dies (out of memory, killed) loses its chunk: ``lost(chunk)`` stands for its results, and
-    a new pool takes the chunks still out. Closing the iterator (an exception in the consumer, Ctrl-C among
-    them) stops the workers within a chunk's time (killed after :data:`STOP_WITHIN` seconds) and hands each
-    finished chunk that will not be given back to ``dropped``. Workers should ignore SIGINT and SIGTERM
-    (``initializer``): the caller decides how a run stops.
+    A worker that dies (out of memory, killed) breaks the pool, and with it every chunk still out:
+    ``lost(chunk)`` stands for their results, and a new pool takes the chunks to come. Closing the iterator
+    (an exception in the consumer, Ctrl-C among them) stops the workers within a chunk's time (killed after
+    :data:`STOP_WITHIN` seconds) and hands each finished chunk that will not be given back to ``dropped``.
+    Workers should ignore SIGINT and SIGTERM (``initializer``): the caller decides how a run stops.
     """
     sent: dict[int, tuple[list[Item], Future[list[Result]]]] = {}
     ready: dict[int, list[Result]] = {}
@@ -69,17 +69,29 @@ def pooled_chunks(
         )
 
     pool, next_out, window = new_pool(), 0, workers * AHEAD
+
+    def after_a_death() -> None:
+        """A worker died: the pool fails every chunk still out, and they get ``lost`` results; a new pool
+        takes the chunks to come."""
+        nonlocal pool
+        wait([future for _, future in sent.values()])  # a broken pool fails each at once
+        _collect(sent, ready, lost)
+        pool.shutdown(wait=False, cancel_futures=True)
+        pool = new_pool()
+
     try:
         for seq, chunk in enumerate(itertools.chain(chunks, [None])):
             if chunk is not None:
-                sent[seq] = (chunk, pool.submit(task, chunk))
+                try:
+                    future = pool.submit(task, chunk)
+                except BrokenProcessPool:  # a worker died since the last look
+                    after_a_death()
+                    future = pool.submit(task, chunk)
+                sent[seq] = (chunk, future)
             while sent and (chunk is None or len(sent) + len(ready) >= window):
                 wait([future for _, future in sent.values()], return_when=FIRST_COMPLETED)
-                if _collect(sent, ready, lost):  # the pool broke: every chunk still out is sent again
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    pool = new_pool()
-                    for out, (again, _) in list(sent.items()):
-                        sent[out] = (again, pool.submit(task, again))
+                if _collect(sent, ready, lost):
+                    after_a_death()
                 while next_out in ready:
                     yield ready.pop(next_out)
                     next_out += 1

@@ -288,6 +288,27 @@ def test_reports_that_cannot_be_written_say_so_at_the_end(tmp_path: Path) -> Non
     assert not list(out.iterdir())
 
 
+def test_a_worker_killed_mid_run_fails_only_the_records_it_held(pfocr_dir: Path, tmp_path: Path) -> None:
+    """One worker killed (as the out-of-memory killer would): the records then in flight fail with a
+    one-line reason, the others are converted by new workers, and nothing is left staged."""
+    from converter.batch import run_batch
+
+    records = make_corpus(pfocr_dir, tmp_path / "src", 600)
+    out = tmp_path / "out"
+    others = set(multiprocessing.active_children())
+    outcomes = run_batch(records, out, workers=2)
+    taken = [next(outcomes)]
+    victim = next(iter(set(multiprocessing.active_children()) - others))
+    os.kill(victim.pid, signal.SIGKILL)
+    taken += list(outcomes)
+    failed = [o for o in taken if o.status == "failed"]
+    assert len(taken) == 600 and 0 < len(failed) < 600
+    died = "a worker process died while converting it (out of memory, or killed); run it again"
+    assert all(o.error == f"{o.source}: {died}" for o in failed)
+    assert {o.status for o in taken} == {"converted", "failed"} and not _leftovers(out)
+    assert len(list(out.glob("*.gpml"))) == 600 - len(failed)
+
+
 def test_a_stop_is_not_held_by_a_reader_that_stopped_reading(tmp_path: Path) -> None:
     """Nobody reads stderr (a stalled pipe): once its error lines fill the pipe, SIGTERM still stops the
     run."""
