@@ -32,6 +32,12 @@ _PAPER_STATUSES = (FOUND, NOT_FOUND, FAILED)
 _PMCID = re.compile(r"PMC\d+")
 
 
+def _canonical_json(answer: object, key: str) -> str:
+    """An answer's set fields but its ``key`` (what it answers), as canonical JSON."""
+    data = {k: v for k, v in vars(answer).items() if k != key and v}
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 @dataclass(frozen=True)
 class GeneAnswer:
     """What MyGene says of one term for one organism.
@@ -57,8 +63,7 @@ class GeneAnswer:
 
     def to_json(self) -> str:
         """The answer without its term, as canonical JSON (what the cache keeps)."""
-        data = {k: v for k, v in self.__dict__.items() if k != "term" and v}
-        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return _canonical_json(self, "term")
 
     @classmethod
     def from_json(cls, term: str, text: str) -> GeneAnswer | None:
@@ -91,8 +96,7 @@ class PmidAnswer:
 
     def to_json(self) -> str:
         """The answer without its PMCID, as canonical JSON (what the cache keeps)."""
-        data = {k: v for k, v in self.__dict__.items() if k != "pmcid" and v}
-        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return _canonical_json(self, "pmcid")
 
     @classmethod
     def from_json(cls, pmcid: str, text: str) -> PmidAnswer | None:

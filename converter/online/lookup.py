@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 from ..datadir import data_folder
 from ..defaults import (
@@ -28,6 +30,8 @@ from .mygene import MyGene
 __all__ = ["OnlineLookup", "service_urls"]
 
 log = logging.getLogger(__name__)
+
+Answer = TypeVar("Answer", GeneAnswer, PmidAnswer)
 
 
 def service_urls() -> tuple[str, str]:
@@ -87,30 +91,36 @@ class OnlineLookup:
             reason = f"no NCBI Taxonomy id known for {organism!r}, so it cannot be looked up online"
             return {symbol: GeneAnswer(symbol.strip(), FAILED, reason=reason) for symbol in symbols}
         terms = list(dict.fromkeys(symbol.strip() for symbol in symbols))
-        kept = {
-            term: answer
-            for term, text in self._cached("mygene", taxid, terms).items()
-            if (answer := GeneAnswer.from_json(term, text)) is not None
-        }
-        asked = self.mygene.resolve([term for term in terms if term not in kept], taxid, organism)
-        self.counts.update({"genes from cache": len(kept), "genes asked": len(asked)})
-        self._keep("mygene", taxid, {t: a.to_json() for t, a in asked.items() if t and a.status != FAILED})
-        found = {**kept, **asked}
+        ask = partial(self.mygene.resolve, taxid=taxid, organism=organism)
+        found = self._cache_first("mygene", taxid, terms, GeneAnswer.from_json, ask, "genes")
         return {symbol: found[symbol.strip()] for symbol in symbols}
 
     def pmids(self, pmcids: Sequence[str]) -> dict[str, PmidAnswer]:
         """One answer per distinct PMCID (keyed as given; ``pmc123`` is ``PMC123``)."""
         wanted = list(dict.fromkeys(normal_pmcid(given) or given for given in pmcids))
-        kept = {
-            pmcid: answer
-            for pmcid, text in self._cached("idconv", 0, wanted).items()
-            if (answer := PmidAnswer.from_json(pmcid, text)) is not None
-        }
-        asked = self.idconv.pmids([pmcid for pmcid in wanted if pmcid not in kept])
-        self.counts.update({"papers from cache": len(kept), "papers asked": len(asked)})
-        self._keep("idconv", 0, {p: a.to_json() for p, a in asked.items() if a.status != FAILED})
-        found = {**kept, **asked}
+        found = self._cache_first("idconv", 0, wanted, PmidAnswer.from_json, self.idconv.pmids, "papers")
         return {given: found[normal_pmcid(given) or given] for given in pmcids}
+
+    def _cache_first(
+        self,
+        service: str,
+        taxid: int,
+        terms: list[str],
+        kept_answer: Callable[[str, str], Answer | None],
+        ask: Callable[[list[str]], dict[str, Answer]],
+        kind: str,
+    ) -> dict[str, Answer]:
+        """The answers for ``terms``: the cache's, then ``service``'s for the rest (kept in the cache unless
+        they failed); counted as ``<kind> from cache`` and ``<kind> asked``."""
+        kept = {
+            term: answer
+            for term, text in self._cached(service, taxid, terms).items()
+            if (answer := kept_answer(term, text)) is not None
+        }
+        asked = ask([term for term in terms if term not in kept])
+        self.counts.update({f"{kind} from cache": len(kept), f"{kind} asked": len(asked)})
+        self._keep(service, taxid, {t: a.to_json() for t, a in asked.items() if t and a.status != FAILED})
+        return {**kept, **asked}
 
     def _cached(self, service: str, taxid: int, terms: list[str]) -> dict[str, str]:
         if self.cache is None:
