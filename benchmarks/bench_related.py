@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -34,7 +33,7 @@ import time
 from itertools import cycle, islice
 from pathlib import Path
 
-from machine import cpu_model  # benchmarks/machine.py, beside this script
+from machine import describe, load  # benchmarks/machine.py, beside this script
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "corpora"
@@ -140,21 +139,6 @@ def rounds(folder: Path, drafts: Path, scratch: Path, repeat: int) -> tuple[dict
     return times, found
 
 
-def machine() -> str:
-    from lxml import etree
-
-    libxml = ".".join(map(str, etree.LIBXML_VERSION))
-    return (
-        f"{cpu_model()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}; "
-        f"Python {platform.python_version()}, lxml {etree.__version__} (libxml2 {libxml})"
-    )
-
-
-def load() -> str:
-    """The 1-minute load average: above zero before a run, other work shares the CPUs."""
-    return f"{os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "unknown"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS, help="folder or .tar.xz")
@@ -170,7 +154,7 @@ def main() -> None:
         files = len(list(folder.rglob("*.gpml")))
         times, found = rounds(folder, drafts, scratch, args.repeat)
     print(f"date      {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}")
-    print(f"machine   {machine()}")
+    print(f"machine   {describe()}")
     print(f"load      {load_before} before, {load()} after (1-minute average)")
     print(f"corpus    {args.corpus}: {files} GPML files; {found}")
     print(f"rounds    {args.repeat}, interleaved; best (median) wall-clock seconds\n")

@@ -23,7 +23,6 @@ import datetime
 import importlib
 import importlib.util
 import os
-import platform
 import statistics
 import sys
 import tarfile
@@ -33,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
-from machine import cpu_model  # benchmarks/machine.py, beside this script
+from machine import describe  # benchmarks/machine.py, beside this script
 
 from converter.gpml import parse_gpml
 from converter.pipeline import convert_record
@@ -108,15 +107,6 @@ def summary(seconds: list[float]) -> str:
     return f"mean {statistics.mean(ms):6.2f}  median {statistics.median(ms):6.2f}  p95 {p95:6.2f} ms"
 
 
-def machine() -> str:
-    cpu = cpu_model()
-    libxml = ".".join(map(str, etree.LIBXML_VERSION))
-    return (
-        f"{cpu}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}; "
-        f"Python {platform.python_version()}, lxml {etree.__version__} (libxml2 {libxml})"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=Path, default=DEFAULT_RECORDS, help="folder of PFOCR records")
@@ -128,7 +118,7 @@ def main() -> None:
     if args.baseline:
         renders = {"baseline": load_render(args.baseline), **renders}
     print(f"date      {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}")
-    print(f"machine   {machine()}")
+    print(f"machine   {describe()}")
     print("load      {:.2f} {:.2f} {:.2f} (1, 5, 15 min)".format(*os.getloadavg()))
     with tempfile.TemporaryDirectory() as scratch:
         sets = {

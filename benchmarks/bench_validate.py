@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -29,7 +27,7 @@ import time
 from importlib import resources
 from pathlib import Path
 
-from machine import cpu_model  # benchmarks/machine.py, beside this script
+from machine import describe, load  # benchmarks/machine.py, beside this script
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "wikipathways-gpml-c0aa5fd.tar.xz"
@@ -72,22 +70,9 @@ def time_run(command: list[str]) -> tuple[float, str]:
 
 
 def machine() -> str:
-    """CPU model, cores, OS and the library versions that matter here."""
-    cpu = cpu_model()
-    from lxml import etree
-
+    """The machine (:func:`machine.describe`) and the xmllint compared with."""
     xmllint = subprocess.run(["xmllint", "--version"], capture_output=True, text=True, check=False)
-    version = (xmllint.stderr or xmllint.stdout).splitlines()[0]
-    libxml = ".".join(map(str, etree.LIBXML_VERSION))
-    return (
-        f"{cpu}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}; "
-        f"Python {platform.python_version()}, lxml {etree.__version__} (libxml2 {libxml}); {version}"
-    )
-
-
-def load() -> str:
-    """The 1-minute load average: above zero before a run, other work shares the CPUs."""
-    return f"{os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "unknown"
+    return f"{describe()}; {(xmllint.stderr or xmllint.stdout).splitlines()[0]}"
 
 
 def run_rounds(folder: Path, repeat: int, workers: int) -> tuple[dict[str, list[float]], dict[str, str]]:
