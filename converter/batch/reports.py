@@ -108,7 +108,6 @@ class ReportWriter:
     def __init__(self, outdir: Path, previews: bool) -> None:
         self.outdir, self.previews = outdir, previews
         self.page = PageRows()
-        self.count = 0
         self.problem = ""
         self._parts: tuple[IO[bytes], ...] = ()
         try:  # the figures of report.json, the rows of report.tsv, the rows of the page
@@ -121,8 +120,8 @@ class ReportWriter:
         if self.problem:
             return
         entry = report_entry(outcome, self._preview_drawn(outcome))
-        first = not self.count
-        # All three made before any is written, so a Ctrl-C almost never leaves one report a row ahead.
+        first = not self.page.inputs  # the page counts what was added
+        # All three are made before any is written: an error in making one leaves no report a row ahead.
         pieces = (
             (b"\n" if first else b",\n") + json.dumps(entry, ensure_ascii=False).encode(),
             _tsv_line(entry).encode(),
@@ -133,7 +132,6 @@ class ReportWriter:
                 part.write(piece)
         except OSError as exc:
             self._stop(exc)
-        self.count += 1
 
     def _preview_drawn(self, outcome: Outcome) -> bool:
         """Whether the folder holds the preview drawn from this outcome's draft."""
