@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from converter import gene_info, genes
 from converter.cli import app
 from converter.defaults import DATA_ENV
+from converter.draft import DraftOptions
 from converter.errors import SchemaError
 from converter.gene_info import import_gene_info
 from converter.genes import GeneIndex
@@ -355,7 +356,9 @@ def test_mouse_and_rat_gene_info_supplement_the_embedded_tables(
     monkeypatch.setenv(DATA_ENV, str(tmp_path / "data"))
     gene_info._scan.cache_clear()
     mouse_sample = SAMPLES / "PMC10034247__11064_2023_3912_Fig1_HTML.md"
-    before = convert_record(mouse_sample, tmp_path / "before", ConvertOptions())
+    # One date for both drafts: two made a second apart would differ in it.
+    options = ConvertOptions(draft=DraftOptions(last_modified="20260101000000"))
+    before = convert_record(mouse_sample, tmp_path / "before", options)
     assert before.pathway.organism == MOUSE
     header = "#tax_id\tGeneID\tSymbol\tLocusTag\tSynonyms\tdbXrefs\tchromosome\tmap_location\tdescription\t"
     header += "type_of_gene\tSymbol_from_nomenclature_authority\tFull_name_from_nomenclature_authority\t"
@@ -389,7 +392,7 @@ def test_mouse_and_rat_gene_info_supplement_the_embedded_tables(
         ranking = rank_gene_set(read_gene_set(draft), build_index(pathways))
         assert [(m.wpid, len(m.shared)) for m in ranking.matches] == [("WP7", 2)]
 
-        after = convert_record(mouse_sample, tmp_path / "after", ConvertOptions())
+        after = convert_record(mouse_sample, tmp_path / "after", options)
         assert after.output.read_bytes() == before.output.read_bytes(), "conversion keeps the embedded table"
     finally:
         gene_info._scan.cache_clear()
