@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -35,7 +36,6 @@ STEPS = ("read", "map", "build", "rules", "serialise", "preview", "write", "work
 # a scratch folder and the number of passes.
 _CHILD = """
 import os, sys
-from dataclasses import replace
 from pathlib import Path
 from converter.batch import reports, run
 from converter.draft import DraftOptions, build_pathway
@@ -144,7 +144,7 @@ def main() -> None:
     args = parser.parse_args()
     if not FIGURES.is_dir():
         raise SystemExit(f"the shared PFOCR corpus is needed: {FIGURES}")
-    if subprocess.run(["valgrind", "--version"], capture_output=True).returncode != 0:
+    if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is needed: apt-get install valgrind")
     print(f"thousands of instructions per record, {len(list(FIGURES.glob('*.md')))} records x {args.repeat}")
     after = per_record(REPO, args.repeat)
