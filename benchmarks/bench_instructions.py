@@ -51,7 +51,7 @@ step, figures, scratch, passes = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3
 paths = sorted(figures.glob("*.md"))
 options = ConvertOptions(draft=DraftOptions(last_modified="20260101000000"))
 (scratch / "previews").mkdir(parents=True, exist_ok=True)
-run._init_worker(scratch, options, b"fingerprint", True, False, in_main=True)
+run._init_worker(scratch, options, b"fingerprint", True, False)
 writer = reports.ReportWriter(scratch, True)
 
 

@@ -11,6 +11,7 @@ import multiprocessing
 import multiprocessing.context
 import multiprocessing.process
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -57,7 +58,8 @@ def pooled_chunks(
     ``lost(chunk)`` stands for their results, and a new pool takes the chunks to come. Closing the iterator
     (an exception in the consumer, Ctrl-C among them) stops the workers within a chunk's time (killed after
     :data:`STOP_WITHIN` seconds) and hands each finished chunk that will not be given back to ``dropped``.
-    Workers should ignore SIGINT and SIGTERM (``initializer``): the caller decides how a run stops.
+    The workers ignore SIGINT and SIGTERM (Ctrl-C and a kill of the process group reach every process): the
+    caller alone decides how a run stops, and stops them itself. ``initializer(*initargs)`` then runs in each.
     """
     sent: dict[int, tuple[list[Item], Future[list[Result]]]] = {}
     ready: dict[int, list[Result]] = {}
@@ -65,7 +67,10 @@ def pooled_chunks(
 
     def new_pool() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            workers, mp_context=context or process_context(), initializer=initializer, initargs=initargs
+            workers,
+            mp_context=context or process_context(),
+            initializer=_start_worker,
+            initargs=(initializer, initargs),
         )
 
     pool, next_out, window = new_pool(), 0, workers * AHEAD
@@ -97,6 +102,13 @@ def pooled_chunks(
                     next_out += 1
     finally:
         _stop(pool, sent, ready, others, dropped)
+
+
+def _start_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def _collect(

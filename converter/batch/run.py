@@ -15,7 +15,6 @@ import itertools
 import json
 import multiprocessing
 import os
-import signal
 import sqlite3
 import time
 from collections.abc import Generator, Iterable, Iterator
@@ -45,7 +44,6 @@ from .ledger import Outcome
 
 __all__ = ["PREVIEWS", "Outcome", "run_batch"]
 
-#: The folder of OUTDIR that holds the SVG previews, ``<figid>.svg``.
 CHUNK = 32  # records per task sent to a worker
 COMMIT_EVERY = 0.5  # seconds between ledger commits: a kill loses at most this much bookkeeping
 
@@ -77,13 +75,7 @@ def _init_worker(
     fingerprint: bytes,
     previews: bool,
     resume: bool,
-    in_main: bool = False,
 ) -> None:
-    if not in_main:
-        # Ctrl-C (and a kill of the process group) reaches every process: the main one alone decides how the
-        # run stops, and stops the workers itself.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _worker_state.update(outdir=outdir, options=options, fingerprint=fingerprint)
     _worker_state["previews"] = os.path.join(outdir, PREVIEWS) if previews else ""
     # With --resume, each worker looks up the last good conversion of its records in the ledger itself
@@ -351,7 +343,7 @@ def _chunks(sources: Iterator[str]) -> Iterator[list[str]]:
 def _results(sources: Iterator[str], init: _Init, workers: int) -> Generator[list[_Done], None, None]:
     """The workers' results, chunk by chunk, in input order."""
     if workers == 1:
-        _init_worker(*init, in_main=True)
+        _init_worker(*init)
         try:
             yield from map(_convert_chunk, _chunks(sources))
         finally:

@@ -10,7 +10,6 @@ Example::
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
@@ -58,7 +57,7 @@ def questions_of_files(paths: Sequence[str], organism: str, workers: int) -> Ite
     if workers <= 1 or len(chunks) <= 1:
         results: Iterable[list[Questions | None]] = map(ask, chunks)
     else:
-        results = pooled_chunks(ask, chunks, workers, lost=ask, initializer=_leave_stops_to_the_caller)
+        results = pooled_chunks(ask, chunks, workers, lost=ask)
     for chunk in results:
         yield from chunk
 
@@ -72,12 +71,6 @@ def _questions_of_file(path: str, organism: str) -> Questions | None:
         return questions(read_record(Path(path)), organism)
     except (ConverterError, OSError, ValueError):  # unreadable: its conversion reports why
         return None
-
-
-def _leave_stops_to_the_caller() -> None:
-    # Ctrl-C and a kill of the process group reach every process: the caller alone decides how a run stops.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def gather(asked: Iterable[Questions | None], lookup: OnlineLookup) -> OnlineAnswers:
