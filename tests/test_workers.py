@@ -78,3 +78,14 @@ def test_a_pool_stopped_early_stops_its_workers_and_hands_back_what_they_finishe
     results.close()
     assert _all_gone(pids)
     assert dropped and all(len(chunk) == 1 and chunk[0] ** 0.5 % 1 == 0 for chunk in dropped)
+
+
+def test_the_workers_leave_ctrl_c_and_sigterm_to_the_caller() -> None:
+    """Ctrl-C and a kill of the process group reach the workers too: they carry on, and the caller decides."""
+    results = pooled_chunks(_slow_squares, [[n] for n in range(40)], 2, lost=_lost)
+    first, pids = _workers_of(results)
+    for pid in pids:
+        os.kill(pid, signal.SIGINT)
+        os.kill(pid, signal.SIGTERM)
+    assert [first, *results] == [[n * n] for n in range(40)], "no chunk was lost to a dead worker"
+    assert _all_gone(pids)
