@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
-import platform
 import resource
 import shutil
 import subprocess
@@ -30,6 +29,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from machine import describe  # noqa: E402  (benchmarks/machine.py, beside this script)
 
 from tests.synthetic import make_corpus  # noqa: E402
 
@@ -199,8 +200,7 @@ def main() -> None:
     floor_rate, floor_cpu = (floor_before + floor_after) / 2, (floor_cpu_before + floor_cpu_after) / 2
     rate = args.records / seconds
     steps = stages(records, floor_records)
-    machine = f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores"
-    print(f"machine: {machine}, Python {platform.python_version()}")
+    print(f"machine: {describe()}")
     print(f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; work folder: {args.workdir}")
     options = " ".join(args.batch_options)
     print(

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -27,6 +26,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from machine import describe  # noqa: E402  (benchmarks/machine.py, beside this script)
 
 from tests.synthetic import make_corpus  # noqa: E402
 
@@ -78,8 +79,7 @@ def main() -> None:
     make_corpus(PFOCR, corpus, args.records)
     checkouts = {"after": REPO, "before": args.before.resolve()}
     runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in checkouts}
-    machine = f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores"
-    print(f"machine: {machine}, Python {platform.python_version()}")
+    print(f"machine: {describe()}")
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     print(f"date: {when}; {args.records} records; batch options: {' '.join(args.options) or 'none'}")
     for pair in range(args.pairs):

@@ -28,6 +28,8 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from machine import describe  # benchmarks/machine.py, beside this script
+
 REPO = Path(__file__).resolve().parents[1]
 FIGURES = REPO.parent / "shared" / "corpora" / "pfocr" / "_figures"
 STEPS = ("read", "map", "build", "rules", "serialise", "preview", "write", "worker", "report")
@@ -146,6 +148,7 @@ def main() -> None:
         raise SystemExit(f"the shared PFOCR corpus is needed: {FIGURES}")
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is needed: apt-get install valgrind")
+    print(f"machine: {describe()}")
     print(f"thousands of instructions per record, {len(list(FIGURES.glob('*.md')))} records x {args.repeat}")
     after = per_record(REPO, args.repeat)
     if args.before is None:
