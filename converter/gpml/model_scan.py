@@ -5,9 +5,8 @@
 (:mod:`.rules`) read a :class:`~converter.gpml.rules.Scan` made from the model, with every value as a parse
 of the written file would give it back. Findings name no line (there is no file yet), and a repeated id or
 a dangling GroupRef, which the converter never makes, is reported by the same rule but without naming the
-elements the file would name. What only the file
-shows (its declaration, its start tag, the XSD) holds by the writer's construction; the tests check both on
-every draft of the shared corpus.
+elements the file would name. What only the file shows (its declaration, its start tag, the XSD) holds by
+the writer's construction; the tests check both on every draft of the shared corpus.
 
 Example: ``check_pathway(build_pathway(record, map_record(record)), "PMC1__f1")``.
 """
