@@ -291,8 +291,6 @@ def test_reports_that_cannot_be_written_say_so_at_the_end(tmp_path: Path) -> Non
 def test_a_worker_killed_mid_run_fails_only_the_records_it_held(pfocr_dir: Path, tmp_path: Path) -> None:
     """One worker killed (as the out-of-memory killer would): the records then in flight fail with a
     one-line reason, the others are converted by new workers, and nothing is left staged."""
-    from converter.batch import run_batch
-
     records = make_corpus(pfocr_dir, tmp_path / "src", 600)
     out = tmp_path / "out"
     others = set(multiprocessing.active_children())
